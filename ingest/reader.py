@@ -1,0 +1,115 @@
+"""read_report(path): any supported file in, a Report out (or UnreadableReport)."""
+
+from __future__ import annotations
+
+import bisect
+from pathlib import Path
+
+from ingest.checks import run_checks
+from ingest.errors import UnreadableReport
+from ingest.metadata import detect_format, read_metadata
+from ingest.model import Page, Report
+from ingest.readers import RawDocument
+from ingest.readers.docx import read_docx
+from ingest.readers.html import read_html
+from ingest.readers.pdf import read_pdf
+from ingest.readers.text import read_text
+from ingest.sections import find_sections, table_regions
+from ingest.tables import extract_tables
+
+SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx", ".txt": "text", ".md": "text"}
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise UnreadableReport(path, f"文件不存在或无法打开（{error.strerror}）", f"cannot open ({error.strerror})") from error
+    if path.is_dir():
+        raise UnreadableReport(path, "这是一个目录，不是文件", "it is a directory, not a file")
+    if size == 0:
+        raise UnreadableReport(path, "文件为空", "the file is empty")
+    if size > max_bytes:
+        raise UnreadableReport(
+            path,
+            f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {max_bytes / 1024 / 1024:.0f} MB）",
+            f"the file is too large ({size / 1024 / 1024:.1f} MB, limit {max_bytes / 1024 / 1024:.0f} MB)",
+        )
+    data = path.read_bytes()
+    document = _read(data, path)
+    return build_report(str(path), document)
+
+
+def _read(data: bytes, path: Path) -> RawDocument:
+    kind = _kind(data, path)
+    if kind == "pdf":
+        return read_pdf(data, str(path))
+    if kind == "docx":
+        return read_docx(data, str(path))
+    if kind == "html":
+        return read_html(data)
+    if kind == "text":
+        if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise UnreadableReport(path, "不是文本文件（含二进制内容）", "not a text file (binary content)")
+        return read_text(data)
+    raise UnreadableReport(
+        path,
+        f"不支持的文件类型「{path.suffix or '无扩展名'}」（支持 PDF、HTML、DOCX、TXT、MD）",
+        f"unsupported file type '{path.suffix or 'none'}' (PDF, HTML, DOCX, TXT and MD are supported)",
+    )
+
+
+def _kind(data: bytes, path: Path) -> str | None:
+    """By content first (a crawler's .txt may hold HTML), then by the name's suffix."""
+    head = data[:1024].lstrip().lower()
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") and path.suffix.lower() in (".docx", ""):
+        return "docx"
+    if head.startswith((b"<!doctype html", b"<html")) or (path.suffix.lower() in (".htm", ".html")):
+        return "html"
+    return SUFFIXES.get(path.suffix.lower())
+
+
+def build_report(source: str, document: RawDocument) -> Report:
+    """Everything after the bytes are read: metadata, sections, figures and checks."""
+    separator = "\n\n"
+    starts, parts, offset = [], [], 0
+    for page_text in document.pages:
+        starts.append(offset)
+        parts.append(page_text)
+        offset += len(page_text) + len(separator)
+    text = separator.join(parts)
+    pages = [Page(number=number, text=page_text) for number, page_text in enumerate(document.pages, start=1)]
+
+    def page_at(position: int) -> int | None:
+        if not document.paginated:
+            return None
+        return bisect.bisect_right(starts, position)
+
+    if not text.strip():
+        raise UnreadableReport(source, "文件中没有可读的文字", "the file has no readable text")
+    metadata = read_metadata(text, document.declared_title)
+    sections = find_sections(text, page_at)
+    regions = table_regions(text, sections)
+    fmt = detect_format(text, metadata.year, regions)
+    figures, uncertain = [], []
+    if fmt != "pre2019":
+        result = extract_tables(text, fmt, regions, page_at)
+        figures, uncertain = result.figures, result.uncertain
+    return Report(
+        source=source,
+        title=metadata.title,
+        agency=metadata.agency,
+        region=metadata.region,
+        year=metadata.year,
+        format=fmt,
+        text=text,
+        pages=pages,
+        sections=sections,
+        figures=figures,
+        uncertain=uncertain,
+        checks=run_checks(figures),
+    )

@@ -1,0 +1,47 @@
+"""Plain text and Markdown, in whatever encoding and line-ending convention they arrive."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from ingest.readers import RawDocument
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_DECLARED = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+
+
+def decode(data: bytes) -> str:
+    """Decode bytes: BOM first, then a declared charset, strict UTF-8, GB18030, then detection."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    declared = _DECLARED.search(data[:4096])
+    candidates = [declared.group(1).decode("ascii").lower()] if declared else []
+    candidates += ["utf-8", "gb18030"]
+    for encoding in candidates:
+        try:
+            return data.decode(_canonical(encoding))
+        except (LookupError, UnicodeDecodeError):
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    return str(best) if best is not None else data.decode("utf-8", errors="replace")
+
+
+def _canonical(encoding: str) -> str:
+    # GBK and GB2312 declarations are routinely wrong about rarer characters; GB18030 is their superset.
+    return "gb18030" if encoding in {"gbk", "gb2312", "gb_2312-80", "x-gbk"} else encoding
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(data: bytes) -> RawDocument:
+    return RawDocument(pages=[normalise_newlines(decode(data))], paginated=False)

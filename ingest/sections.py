@@ -1,0 +1,116 @@
+"""Sections 一…六 of a report, matched loosely, and the table regions inside them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ingest.locate import LabelIndex
+from ingest.model import Section
+from ingest.tables import Region
+
+NUMERALS = "一二三四五六七八九十"
+# Canonical headings; wording drifts, so each names only its stable words.
+CANONICAL = {
+    1: r"一[、.．]\s*(?:总体情况|概述|基本情况|总体概况)",
+    2: r"二[、.．]\s*(?:主动公开政府信息(?:情况)?|主动公开情况|主动公开)",
+    3: r"三[、.．]\s*(?:收到和处理政府信息公开申请(?:情况)?|依申请公开(?:政府信息)?(?:情况)?)",
+    4: r"四[、.．]\s*(?:政府信息公开)?行政法?复议[、和及]\s*行政诉讼(?:情况)?",
+    5: r"五[、.．]\s*存在的?主要问题(?:及|和|与)?(?:改进|整改)?(?:情况|措施)?",
+    6: r"六[、.．]\s*其他需要报告的事项",
+}
+_FREE_HEADING = r"(?:^|(?<=[\s。；：:]))({n})[、.．]\s*([^\n。；，,：:]{{2,24}}?)(?=\s|$|[。；：:]|[一-龥]{{0}}(?:\d|20))"
+
+
+def find_sections(text: str, page_at: Callable[[int], int | None]) -> list[Section]:
+    canonical = _canonical_sections(text)
+    if len(canonical) >= 3:
+        return _as_sections(text, canonical, page_at)
+    return _as_sections(text, _free_sections(text), page_at)
+
+
+def _canonical_sections(text: str) -> list[tuple[int, int, str]]:
+    index = LabelIndex(text)
+    found: list[tuple[int, int, str]] = []
+    position = 0
+    for n, pattern in CANONICAL.items():
+        match = index.find(pattern, position)
+        if match is None:
+            continue
+        found.append((n, match.start, re.sub(r"\s+", "", text[match.start : match.end])))
+        position = match.end
+    return found
+
+
+def _free_sections(text: str) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+    position = 0
+    for n, numeral in enumerate(NUMERALS, start=1):
+        pattern = re.compile(
+            rf"(?:^|(?<=[\s。；：:！”]))({numeral})[、.．]\s*([^\n。；，,：:（(]{{2,20}})", re.M
+        )
+        match = pattern.search(text, position)
+        if match is None:
+            break
+        title = _trim_title(match.group(0))
+        found.append((n, match.start(1), title))
+        position = match.end(1)
+    return found
+
+
+def _trim_title(heading: str) -> str:
+    heading = heading.strip()
+    cut = re.search(r"(?<=[况述作题施项])(?=[^况述作题施项）)])", heading)
+    return heading[: cut.start()] if cut and cut.start() >= 4 else heading[:16]
+
+
+def _as_sections(
+    text: str, found: list[tuple[int, int, str]], page_at: Callable[[int], int | None]
+) -> list[Section]:
+    sections = []
+    for position, (n, start, title) in enumerate(found):
+        end = found[position + 1][1] if position + 1 < len(found) else len(text)
+        sections.append(Section(n=n, title=title, text=text[start:end].strip(), page=page_at(start), start=start))
+    return sections
+
+
+def table_regions(text: str, sections: list[Section]) -> dict[str, Region]:
+    """Where tables 二, 三, 四 may be printed: their sections, or the template's own anchors."""
+    index = LabelIndex(text)
+    by_n = {section.n: section for section in sections}
+    regions: dict[str, Region] = {}
+    t3_anchor = index.find(r"本年新收.{0,12}?申请数量")
+    t2_anchor = index.find(r"第二十条第")
+    t3_start = _start(by_n, 3, t3_anchor.start if t3_anchor else None)
+    if t2_anchor is not None:
+        t2_end = t3_start if t3_start is not None and t3_start > t2_anchor.start else len(text)
+        regions["t2"] = Region(t2_anchor.start, t2_end)
+    if t3_anchor is not None:
+        start = min(t3_start, t3_anchor.start) if t3_start is not None else t3_anchor.start
+        t3_end_anchor = index.find(r"结转下年度继续办理", t3_anchor.start)
+        t4_start = _start(by_n, 4, None)
+        if t4_start is None or t4_start < t3_anchor.start:
+            t4_start = t3_end_anchor.end if t3_end_anchor else None
+        end = t4_start if t4_start is not None else len(text)
+        if t3_end_anchor is not None and t3_end_anchor.end > end:
+            end = t3_end_anchor.end + 200
+        regions["t3"] = Region(start, end)
+    t4_header = index.find(r"尚未审结", regions["t3"].end if "t3" in regions else 0)
+    if t4_header is not None:
+        start = _start(by_n, 4, None) or (regions["t3"].end if "t3" in regions else t4_header.start)
+        start = min(start, t4_header.start)
+        end = _start(by_n, 5, None)
+        if end is None or end < t4_header.end:
+            end = _next_heading(text, t4_header.end)
+        regions["t4"] = Region(start, end)
+    return regions
+
+
+def _start(by_n: dict[int, Section], n: int, fallback: int | None) -> int | None:
+    section = by_n.get(n)
+    return section.start if section is not None else fallback
+
+
+def _next_heading(text: str, start: int) -> int:
+    match = re.compile(r"[五六][、.．]").search(text, start)
+    return match.start() if match else len(text)

@@ -1,0 +1,380 @@
+"""Every cell of tables 二, 三 and 四 under the canonical keys, or an honest `uncertain`.
+
+The reader finds each printed row label in template order, takes the text up to the next
+label as that row's cells, and reads the cells three ways depending on what the source kept:
+`| cell |` rows (HTML, DOCX, the seed), one cell per line on a fixed stride (layout-preserving
+crawls), or free text whose numbers may have run together. Run-together digits give several
+candidate readings; the 勾稽 rules choose among them, and a cell is only given a value when
+every reading that breaks the fewest rules agrees on it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ingest import template
+from ingest.locate import LabelIndex, Match
+from ingest.model import Figure, Uncertain
+from ingest.splitting import MAX_CANDIDATES, Cell, cell_from_text, compositions, tokens
+from ingest.template import RowSpec
+
+Reading = tuple[Cell, ...]
+_ORDINAL_AT_END = re.compile(r"\d\s*[.．、]\s*$")
+_ORDINAL = re.compile(r"(?<![\d.])\d\s*[.．、](?!\d)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_UNIT = re.compile(r"单位[:：]?\s*(万元|元|亿元|千元)")
+_MAX_COMBINATIONS = 200_000
+
+
+@dataclass(frozen=True)
+class Region:
+    start: int
+    end: int
+
+
+@dataclass
+class TableResult:
+    figures: list[Figure]
+    uncertain: list[Uncertain]
+
+
+@dataclass
+class _Rows:
+    """Candidate readings for a run of rows that share one stretch of text."""
+
+    specs: list[RowSpec]
+    readings: list[Reading]
+    page: int | None
+    why: str = ""
+
+
+def extract_tables(
+    text: str,
+    fmt: str,
+    regions: dict[str, Region],
+    page_at: Callable[[int], int | None],
+) -> TableResult:
+    index = LabelIndex(text)
+    figures: list[Figure] = []
+    uncertain: list[Uncertain] = []
+    t2_specs = template.T2_2021 if fmt == "2021" else template.T2_2019
+    if "t2" in regions:
+        _collect("t2", _read_rows(index, t2_specs, regions["t2"], page_at), text, regions["t2"], figures, uncertain)
+    if "t3" in regions:
+        t3_specs = _t3_specs(index, fmt, regions["t3"])
+        rows = _read_rows(index, t3_specs, regions["t3"], page_at)
+        _collect("t3", _resolve_t3(rows, t3_specs), text, regions["t3"], figures, uncertain)
+    if "t4" in regions:
+        _collect("t4", _read_t4(index, regions["t4"], page_at), text, regions["t4"], figures, uncertain)
+    return TableResult(figures, uncertain)
+
+
+def _t3_specs(index: LabelIndex, fmt: str, region: Region) -> Sequence[RowSpec]:
+    """The rows of （六）其他处理 as printed; where labels were lost, as the format prescribes."""
+    if index.find(template.T3_OTHER_2021[0].pattern, region.start, region.end):
+        return template.T3_2021
+    if index.find(template.T3_OTHER_2019[0].pattern, region.start, region.end):
+        return template.T3_2019
+    return template.T3_2021 if fmt == "2021" else template.T3_2019
+
+
+# Reading rows -------------------------------------------------------------------------------
+
+
+def _read_rows(
+    index: LabelIndex, specs: Sequence[RowSpec], region: Region, page_at: Callable[[int], int | None]
+) -> list[_Rows]:
+    found: list[tuple[int, Match]] = []
+    position = region.start
+    for number, spec in enumerate(specs):
+        match = index.find(spec.pattern, position, region.end)
+        if match is not None:
+            found.append((number, match))
+            position = match.end
+    groups: list[_Rows] = []
+    if not found:
+        return groups
+    first_found = found[0][0]
+    if first_found:
+        groups.append(_Rows(list(specs[:first_found]), [], None, "未找到行标签 / row label not found"))
+    for position_in_found, (number, match) in enumerate(found):
+        following = found[position_in_found + 1] if position_in_found + 1 < len(found) else None
+        end = following[1].start if following else _row_end(index.text, match.end, region.end)
+        group_specs = list(specs[number : following[0] if following else number + 1])
+        segment = index.text[match.end : end]
+        readings, why = _readings(segment, group_specs)
+        groups.append(_Rows(group_specs, readings, page_at(match.start), why))
+    last = found[-1][0]
+    if last + 1 < len(specs):
+        groups.append(_Rows(list(specs[last + 1 :]), [], None, "未找到行标签 / row label not found"))
+    return groups
+
+
+def _row_end(text: str, start: int, region_end: int) -> int:
+    """Where the last row of a table stops: its text runs to the region end at most."""
+    return region_end
+
+
+def _readings(segment: str, specs: list[RowSpec]) -> tuple[list[Reading], str]:
+    width = sum(len(spec.cols) for spec in specs)
+    segment = _ORDINAL_AT_END.sub("", segment)
+    if "|" in segment:
+        cells = _pipe_cells(segment, specs)
+        if cells is None:
+            return [], "表格单元格数量与模板不符 / cell count does not match the template"
+        return [cells], ""
+    grid = _grid_cells(segment, width)
+    if grid is not None:
+        return [grid], ""
+    found = tokens(_ORDINAL.sub(" ", segment))
+    digits = sum(len(token) for token in found)
+    if not found:
+        return [tuple(Cell(None, "") for _ in range(width))], ""
+    readings = []
+    for reading in compositions(found, width):
+        readings.append(reading)
+        if len(readings) > MAX_CANDIDATES:
+            return [], "连写数字的拆分方式过多 / too many ways to split run-together digits"
+    if not readings:
+        if digits < width:
+            return [], "空白单元格被删去，无法确定数字所在的列 / blank cells were dropped, columns unknown"
+        return [], "数字个数与模板不符 / number of values does not match the template"
+    return readings, ""
+
+
+def _pipe_cells(segment: str, specs: list[RowSpec]) -> Reading | None:
+    pieces = segment.split("|")[1:]
+    parsed = [cell_from_text(piece) for piece in pieces]
+    first_width = len(specs[0].cols)
+    own = [cell for cell in parsed if cell is not None][:first_width]
+    if len(own) < first_width:
+        return None
+    if len(specs) == 1:
+        return tuple(own)
+    # A run of rows whose labels were lost (the seed): keep the printed numbers in order; a row
+    # that shows one number more than the template has a merged label cell's artefact in front.
+    rest_width = len(specs[1].cols)
+    consumed = 0
+    for cell in parsed:
+        if cell is not None:
+            consumed += 1
+        if consumed == first_width:
+            break
+    tail_start = parsed.index(own[-1]) if own else 0
+    numbers = [cell for cell in parsed[tail_start + 1 :] if cell is not None and cell.raw != ""]
+    rows = len(specs) - 1
+    if len(numbers) == rows * rest_width:
+        return tuple(own) + tuple(numbers)
+    if len(numbers) == rows * (rest_width + 1):
+        kept = [cell for position, cell in enumerate(numbers) if position % (rest_width + 1)]
+        return tuple(own) + tuple(kept)
+    return None
+
+
+def _grid_cells(segment: str, width: int) -> Reading | None:
+    """One cell per line on a fixed stride of lines, blank cells as empty lines (layout crawls)."""
+    lines = segment.split("\n")
+    filled = [number for number, line in enumerate(lines) if line.strip() and number > 0]
+    if len(filled) < 2:
+        return None
+    for stride in (3, 2):
+        if any(number % stride for number in filled):
+            continue
+        if any(len(tokens(lines[number])) != 1 and lines[number].strip() not in ("",) for number in filled):
+            return None
+        cells = []
+        for number in range(stride, len(lines), stride):
+            chunk = lines[number : number + stride]
+            if len(chunk) < stride and not chunk[0].strip():
+                break
+            cell = cell_from_text(chunk[0])
+            if cell is None:
+                return None
+            cells.append(cell)
+        while len(cells) > width and cells[-1].raw == "":
+            cells.pop()
+        return tuple(cells) if len(cells) == width else None
+    return None
+
+
+# Choosing among readings ---------------------------------------------------------------------
+
+
+def _row_sum_holds(cells: Sequence[Cell]) -> bool | None:
+    values = [cell.value for cell in cells]
+    if any(value is None for value in values):
+        return None
+    return sum(values[:-1]) == values[-1]
+
+
+def _filter_rows(readings: list[Reading], specs: list[RowSpec]) -> list[Reading]:
+    """Keep readings whose every row adds up (total = sum of the parts); all if none does."""
+    if len(readings) <= 1:
+        return readings
+
+    def holds(reading: Reading) -> bool:
+        position = 0
+        for spec in specs:
+            width = len(spec.cols)
+            if _row_sum_holds(reading[position : position + width]) is False:
+                return False
+            position += width
+        return True
+
+    kept = [reading for reading in readings if holds(reading)]
+    return kept or readings
+
+
+def _resolve_t3(groups: list[_Rows], specs: Sequence[RowSpec]) -> list[_Rows]:
+    for group in groups:
+        group.readings = _filter_rows(group.readings, group.specs)
+    ambiguous = [group for group in groups if len(group.readings) > 1]
+    if not ambiguous:
+        return groups
+    combinations = 1
+    for group in ambiguous:
+        combinations *= len(group.readings)
+    if combinations > _MAX_COMBINATIONS:
+        return groups
+    result_rows = template.T3_RESULT_ROWS_2021 if len(specs) == 25 else template.T3_RESULT_ROWS_2019
+    best: list[tuple[Reading, ...]] = []
+    best_score = None
+    for choice in itertools.product(*(group.readings for group in ambiguous)):
+        chosen = dict(zip((id(group) for group in ambiguous), choice, strict=True))
+        cells = _cells_by_key(groups, chosen)
+        score = _t3_score(cells, result_rows)
+        if best_score is None or score > best_score:
+            best, best_score = [choice], score
+        elif score == best_score:
+            best.append(choice)
+    for position, group in enumerate(ambiguous):
+        group.readings = list(dict.fromkeys(choice[position] for choice in best))
+    return groups
+
+
+def _cells_by_key(groups: list[_Rows], chosen: dict[int, Reading]) -> dict[tuple[str, str], Cell]:
+    cells: dict[tuple[str, str], Cell] = {}
+    for group in groups:
+        reading = chosen.get(id(group)) or (group.readings[0] if len(group.readings) == 1 else None)
+        if reading is None:
+            continue
+        position = 0
+        for spec in group.specs:
+            for col in spec.cols:
+                cells[(spec.key, col)] = reading[position]
+                position += 1
+    return cells
+
+
+def _t3_score(cells: dict[tuple[str, str], Cell], result_rows: Sequence[str]) -> tuple[int, int]:
+    violated = satisfied = 0
+    for col in template.T3_COLS:
+        balance = [cells.get((row, col)) for row in ("new_received", "carried_over", "total_processed", "carried_forward")]
+        if all(cell is not None and cell.value is not None for cell in balance):
+            a, b, c, d = (cell.value for cell in balance)
+            if a + b == c + d:
+                satisfied += 1
+            else:
+                violated += 1
+        results = [cells.get((row, col)) for row in result_rows]
+        total = cells.get(("total_processed", col))
+        if total is not None and total.value is not None and all(
+            cell is not None and cell.value is not None for cell in results
+        ):
+            if sum(cell.value for cell in results) == total.value:
+                satisfied += 1
+            else:
+                violated += 1
+    return (-violated, satisfied)
+
+
+# Table 4 ---------------------------------------------------------------------------------------
+
+
+def _read_t4(index: LabelIndex, region: Region, page_at: Callable[[int], int | None]) -> list[_Rows]:
+    specs = [RowSpec(row, row, "", template.T4_COLS) for row in template.T4_ROWS]
+    text = index.text
+    headers = index.find_all(r"总计|尚未审结|其他结果|结果纠正|结果维持|复议后起诉|直接起诉", region.start, region.end)
+    start = headers[-1].end if headers else region.start
+    segment = text[start : region.end]
+    if "|" in segment:
+        cells = _t4_pipe_cells(segment)
+        readings = [cells] if cells is not None else []
+        why = "" if readings else "行政复议、行政诉讼表的单元格数量不是15 / table 四 does not have 15 cells"
+    else:
+        readings, why = _readings(segment, specs)
+    if readings:
+        readings = _filter_rows(readings, specs)
+    return [_Rows(specs, readings, page_at(start), why)]
+
+
+def _t4_pipe_cells(segment: str) -> Reading | None:
+    rows = [line for line in segment.split("\n") if "|" in line]
+    cells: list[Cell] = []
+    for row in rows:
+        parsed = [cell_from_text(piece) for piece in row.split("|")[1:-1]]
+        if not any(cell is not None and cell.value is not None for cell in parsed):
+            continue
+        cells.extend(cell for cell in parsed if cell is not None)
+    if len(cells) > 15:
+        cells = [cell for cell in cells if cell.raw != ""] if len([c for c in cells if c.raw]) == 15 else cells
+    return tuple(cells) if len(cells) == 15 else None
+
+
+# Output ----------------------------------------------------------------------------------------
+
+
+def _collect(
+    table: str,
+    groups: list[_Rows],
+    text: str,
+    region: Region,
+    figures: list[Figure],
+    uncertain: list[Uncertain],
+) -> None:
+    if not any(group.readings for group in groups):
+        return
+    unit = _header_unit(text[region.start : region.end])
+    for group in groups:
+        position = 0
+        for spec in group.specs:
+            for col in spec.cols:
+                values = {reading[position].value for reading in group.readings}
+                raws = {reading[position].raw for reading in group.readings}
+                cell_unit = _cell_unit(table, spec.key, col, raws, unit)
+                if len(values) == 1 and group.readings:
+                    figures.append(
+                        Figure(table, spec.key, col, values.pop(), _only(raws), group.page, cell_unit)
+                    )
+                else:
+                    why = group.why or _ambiguity(group, position)
+                    figures.append(Figure(table, spec.key, col, None, "", group.page, cell_unit))
+                    uncertain.append(Uncertain(table, spec.key, col, why))
+                position += 1
+
+
+def _only(raws: set[str]) -> str:
+    return next(iter(raws)) if len(raws) == 1 else ""
+
+
+def _ambiguity(group: _Rows, position: int) -> str:
+    options = sorted({str(reading[position].value) for reading in group.readings})
+    return f"连写数字有多种拆分（{' / '.join(options[:4])}）/ run-together digits split several ways"
+
+
+def _header_unit(text: str) -> str | None:
+    match = _UNIT.search(re.sub(r"\s", "", text))
+    return match.group(1) if match else None
+
+
+def _cell_unit(table: str, row: str, col: str, raws: set[str], header_unit: str | None) -> str | None:
+    if (table, row, col) not in template.AMOUNT_CELLS:
+        return None
+    for raw in raws:
+        match = re.search(r"(万元|亿元|千元|元)$", raw)
+        if match:
+            return match.group(1)
+    return header_unit

@@ -1,0 +1,1 @@
+"""nianbao 年报问答: question answering over government information-disclosure annual reports."""
