@@ -24,7 +24,7 @@ _SIGNATURE = re.compile(
     r"([\u4e00-\u9fff]{2,40}?)\s*[（(]?\s*(?:20\d\d|二[〇○零Ｏ0][一二三四五六七八九〇○零]{2})\s*年\s*\d{1,2}\s*月"
 )
 _OPENING_SUBJECT = re.compile(
-    rf"{_YEAR}\s*年(?:度|以来)?\s*[，,]\s*([\u4e00-\u9fff]{{2,24}}?{_AGENCY_END.pattern[:-1]})"
+    rf"{_YEAR}\s*年(?:度|以来)?\s*[，,]?\s*([\u4e00-\u9fff]{{2,24}}?{_AGENCY_END.pattern[:-1]})"
     r"(?=坚持|深入|认真|紧紧|始终|全面|严格|积极|按照|围绕|不断|在)"
 )
 PROVINCES = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from pathlib import Path
 
 from ingest.checks import run_checks
@@ -73,11 +74,16 @@ def _kind(data: bytes, path: Path) -> str | None:
     return SUFFIXES.get(path.suffix.lower())
 
 
+_PAGE_NUMBER_LINE = re.compile(r"^[ \t]*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?)[ \t]*$", re.M)
+
+
 def build_report(source: str, document: RawDocument) -> Report:
     """Everything after the bytes are read: metadata, sections, figures and checks."""
     separator = "\n\n"
     starts, parts, offset = [], [], 0
     for page_text in document.pages:
+        # Printed page numbers ("- 5 -") would be read as table cells where a table spans pages.
+        page_text = _PAGE_NUMBER_LINE.sub("", page_text)
         starts.append(offset)
         parts.append(page_text)
         offset += len(page_text) + len(separator)

@@ -15,11 +15,10 @@ CANONICAL = {
     1: r"一[、.．]\s*(?:总体情况|概述|基本情况|总体概况)",
     2: r"二[、.．]\s*(?:主动公开政府信息(?:情况)?|主动公开情况|主动公开)",
     3: r"三[、.．]\s*(?:收到和处理政府信息公开申请(?:情况)?|依申请公开(?:政府信息)?(?:情况)?)",
-    4: r"四[、.．]\s*(?:政府信息公开)?行政法?复议[、和及]\s*行政诉讼(?:情况)?",
+    4: r"四[、.．][^。\n]{0,20}?行政法?复议[^。\n]{0,12}?行政诉讼(?:情况)?",
     5: r"五[、.．]\s*存在的?主要问题(?:及|和|与)?(?:改进|整改)?(?:情况|措施)?",
     6: r"六[、.．]\s*其他需要报告的事项",
 }
-_FREE_HEADING = r"(?:^|(?<=[\s。；：:]))({n})[、.．]\s*([^\n。；，,：:]{{2,24}}?)(?=\s|$|[。；：:]|[一-龥]{{0}}(?:\d|20))"
 
 
 def find_sections(text: str, page_at: Callable[[int], int | None]) -> list[Section]:
@@ -88,12 +87,11 @@ def table_regions(text: str, sections: list[Section]) -> dict[str, Region]:
     if t3_anchor is not None:
         start = min(t3_start, t3_anchor.start) if t3_start is not None else t3_anchor.start
         t3_end_anchor = index.find(r"结转下年度继续办理", t3_anchor.start)
-        t4_start = _start(by_n, 4, None)
-        if t4_start is None or t4_start < t3_anchor.start:
-            t4_start = t3_end_anchor.end if t3_end_anchor else None
-        end = t4_start if t4_start is not None else len(text)
-        if t3_end_anchor is not None and t3_end_anchor.end > end:
-            end = t3_end_anchor.end + 200
+        end = _start(by_n, 4, None)
+        if end is None or end < t3_anchor.start:
+            after = t3_end_anchor.end if t3_end_anchor else t3_anchor.end
+            review = index.find(r"行政复议|[五六][、.．]", after)
+            end = review.start if review else len(text)
         regions["t3"] = Region(start, end)
     t4_header = index.find(r"尚未审结", regions["t3"].end if "t3" in regions else 0)
     if t4_header is not None:

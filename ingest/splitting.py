@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from ingest.model import Number
 
 MARKS = {"/", "-", "—", "–", "无", "－", "／", "——", "\\"}
-_TOKEN = re.compile(r"(?<![\d.])[+\-＋－]?\d+(?:\.\d+)?|(?<=\s)[/\-—–－／\\无](?=\s|$)|^[/\-—–－／\\无](?=\s|$)")
+_TOKEN = re.compile(r"(?:(?<=\d)[+\-＋－]|(?<![\d.])[+\-＋－]?)\d+(?:\.\d+)?|(?<=\s)[/\-—–－／\\无](?=\s|$)|^[/\-—–－／\\无](?=\s|$)")
 MAX_CANDIDATES = 20000
 
 

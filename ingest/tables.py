@@ -22,7 +22,7 @@ from ingest.splitting import MAX_CANDIDATES, Cell, cell_from_text, compositions,
 from ingest.template import RowSpec
 
 Reading = tuple[Cell, ...]
-_ORDINAL_AT_END = re.compile(r"\d\s*[.．、]\s*$")
+_ORDINAL_AT_END = re.compile(r"\d\s*[.．、][^\d|]*$")
 _ORDINAL = re.compile(r"(?<![\d.])\d\s*[.．、](?!\d)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _UNIT = re.compile(r"单位[:：]?\s*(万元|元|亿元|千元)")
@@ -146,32 +146,35 @@ def _readings(segment: str, specs: list[RowSpec]) -> tuple[list[Reading], str]:
 
 
 def _pipe_cells(segment: str, specs: list[RowSpec]) -> Reading | None:
-    pieces = segment.split("|")[1:]
-    parsed = [cell_from_text(piece) for piece in pieces]
-    first_width = len(specs[0].cols)
-    own = [cell for cell in parsed if cell is not None][:first_width]
-    if len(own) < first_width:
+    """Cells of `| a | b |` rows: the label's own row, then one row per following spec.
+
+    A row shorter than the template lost its trailing blank cells. In a run of rows whose labels
+    were lost (the seed), a row with one number more than the template carries a merged label
+    cell's artefact in front; cells holding several numbers are group-label artefacts.
+    """
+    lines = [line for line in segment.split("\n") if "|" in line]
+    rows = [[cell_from_text(piece) for piece in line.split("|")[1:]] for line in lines]
+    first = rows[0] if rows else []
+    own = [cell for cell in first if cell is not None]
+    width = len(specs[0].cols)
+    while own and len(own) > width and own[-1].raw == "":
+        own.pop()
+    if not any(cell.raw for cell in own) or len(own) > width:
         return None
+    reading = own + [Cell(None, "")] * (width - len(own))
     if len(specs) == 1:
-        return tuple(own)
-    # A run of rows whose labels were lost (the seed): keep the printed numbers in order; a row
-    # that shows one number more than the template has a merged label cell's artefact in front.
-    rest_width = len(specs[1].cols)
-    consumed = 0
-    for cell in parsed:
-        if cell is not None:
-            consumed += 1
-        if consumed == first_width:
-            break
-    tail_start = parsed.index(own[-1]) if own else 0
-    numbers = [cell for cell in parsed[tail_start + 1 :] if cell is not None and cell.raw != ""]
-    rows = len(specs) - 1
-    if len(numbers) == rows * rest_width:
-        return tuple(own) + tuple(numbers)
-    if len(numbers) == rows * (rest_width + 1):
-        kept = [cell for position, cell in enumerate(numbers) if position % (rest_width + 1)]
-        return tuple(own) + tuple(kept)
-    return None
+        return tuple(reading)
+    width = len(specs[1].cols)
+    for row in rows[1:]:
+        numbers = [cell for cell in row if cell is not None and cell.raw != ""]
+        if not numbers:
+            continue
+        if len(numbers) == width + 1:
+            numbers = numbers[1:]
+        if len(numbers) != width:
+            return None
+        reading.extend(numbers)
+    return tuple(reading) if len(reading) == sum(len(spec.cols) for spec in specs) else None
 
 
 def _grid_cells(segment: str, width: int) -> Reading | None:

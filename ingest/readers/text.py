@@ -44,4 +44,39 @@ def normalise_newlines(text: str) -> str:
 
 
 def read_text(data: bytes) -> RawDocument:
-    return RawDocument(pages=[normalise_newlines(decode(data))], paginated=False)
+    return RawDocument(pages=[join_pipe_terminated_cells(normalise_newlines(decode(data)))], paginated=False)
+
+
+_CELL_LINE = re.compile(r"^(?!\|)(.*?)\s*\|$")
+_ROW_BREAK = re.compile(r"^\|+$")
+
+
+def join_pipe_terminated_cells(text: str) -> str:
+    """Rebuild `| a | b |` rows from a page-text export that put each cell on a line ending in `|`.
+
+    Such exports (the seed report is one) end a row with a line of pipes only; trailing blank
+    cells vanish into that line, so a rebuilt row may be shorter than the printed one.
+    """
+    lines = text.split("\n")
+    cell_lines = sum(1 for line in lines if _CELL_LINE.match(line))
+    if cell_lines < 20:
+        return text
+    out: list[str] = []
+    row: list[str] = []
+
+    def flush() -> None:
+        if row:
+            out.append("| " + " | ".join(row) + " |")
+            row.clear()
+
+    for line in lines:
+        stripped = line.strip()
+        if _ROW_BREAK.match(stripped):
+            flush()
+        elif cell := _CELL_LINE.match(stripped):
+            row.append(cell.group(1).strip())
+        else:
+            flush()
+            out.append(line)
+    flush()
+    return "\n".join(out)
