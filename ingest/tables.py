@@ -62,10 +62,13 @@ def extract_tables(
     uncertain: list[Uncertain] = []
     t2_specs = template.T2_2021 if fmt == "2021" else template.T2_2019
     if "t2" in regions:
-        _collect("t2", _read_rows(index, t2_specs, regions["t2"], page_at), text, regions["t2"], figures, uncertain)
+        t2_rows = _read_rows(index, t2_specs, regions["t2"], page_at, out_of_order=True)
+        _collect("t2", t2_rows, text, regions["t2"], figures, uncertain)
     if "t3" in regions:
         t3_specs = _t3_specs(index, fmt, regions["t3"])
         rows = _read_rows(index, t3_specs, regions["t3"], page_at)
+        if any(not group.readings for group in rows):
+            rows = _rows_in_printed_order(text, t3_specs, regions["t3"]) or rows
         _collect("t3", _resolve_t3(rows, t3_specs), text, regions["t3"], figures, uncertain)
     if "t4" in regions:
         _collect("t4", _read_t4(index, regions["t4"], page_at), text, regions["t4"], figures, uncertain)
@@ -85,37 +88,71 @@ def _t3_specs(index: LabelIndex, fmt: str, region: Region) -> Sequence[RowSpec]:
 
 
 def _read_rows(
-    index: LabelIndex, specs: Sequence[RowSpec], region: Region, page_at: Callable[[int], int | None]
+    index: LabelIndex,
+    specs: Sequence[RowSpec],
+    region: Region,
+    page_at: Callable[[int], int | None],
+    out_of_order: bool = False,
 ) -> list[_Rows]:
     found: list[tuple[int, Match]] = []
     position = region.start
     for number, spec in enumerate(specs):
         match = index.find(spec.pattern, position, region.end)
         if match is not None:
-            found.append((number, match))
             position = match.end
-    groups: list[_Rows] = []
+        elif out_of_order:
+            # Converted documents print some rows out of order: take the label wherever it stands.
+            match = _free_occurrence(index, spec.pattern, region, [m for _, m in found])
+        if match is not None:
+            found.append((number, match))
     if not found:
-        return groups
-    first_found = found[0][0]
-    if first_found:
-        groups.append(_Rows(list(specs[:first_found]), [], None, "未找到行标签 / row label not found"))
-    for position_in_found, (number, match) in enumerate(found):
-        following = found[position_in_found + 1] if position_in_found + 1 < len(found) else None
-        end = following[1].start if following else _row_end(index.text, match.end, region.end)
-        group_specs = list(specs[number : following[0] if following else number + 1])
-        segment = index.text[match.end : end]
-        readings, why = _readings(segment, group_specs)
+        return []
+    by_position = sorted(found, key=lambda item: item[1].start)
+    found_numbers = {number for number, _ in found}
+    groups: list[_Rows] = []
+    for place, (number, match) in enumerate(by_position):
+        following = by_position[place + 1] if place + 1 < len(by_position) else None
+        end = following[1].start if following else region.end
+        group_specs = [specs[number]]
+        next_number = number + 1
+        while next_number < len(specs) and next_number not in found_numbers:
+            if following is not None and following[0] < number:
+                break
+            group_specs.append(specs[next_number])
+            next_number += 1
+        readings, why = _readings(index.text[match.end : end], group_specs)
         groups.append(_Rows(group_specs, readings, page_at(match.start), why))
-    last = found[-1][0]
-    if last + 1 < len(specs):
-        groups.append(_Rows(list(specs[last + 1 :]), [], None, "未找到行标签 / row label not found"))
+    covered = {spec.key for group in groups for spec in group.specs}
+    lost = [spec for spec in specs if spec.key not in covered]
+    if lost:
+        groups.append(_Rows(lost, [], None, "未找到行标签 / row label not found"))
     return groups
 
 
-def _row_end(text: str, start: int, region_end: int) -> int:
-    """Where the last row of a table stops: its text runs to the region end at most."""
-    return region_end
+def _rows_in_printed_order(text: str, specs: Sequence[RowSpec], region: Region) -> list[_Rows] | None:
+    """Rows of values detached from their labels (PDF-to-Markdown conversions): when the region
+    prints exactly as many `|` rows of values as the template has rows, they are the rows in order."""
+    width = len(specs[0].cols)
+    rows = []
+    for line in text[region.start : region.end].split("\n"):
+        if "|" not in line:
+            continue
+        cells = [cell for cell in (cell_from_text(piece) for piece in _pieces(line)) if cell is not None]
+        while len(cells) > width and cells[-1].raw == "":
+            cells.pop()
+        if sum(1 for cell in cells if cell.raw) >= width - 1 and len(cells) == width:
+            rows.append(tuple(cells))
+    if len(rows) != len(specs):
+        return None
+    why = "按印刷顺序对应的行 / row matched by printed order"
+    return [_Rows([spec], [row], None, why) for spec, row in zip(specs, rows, strict=True)]
+
+
+def _free_occurrence(index: LabelIndex, pattern: str, region: Region, taken: list[Match]) -> Match | None:
+    for match in index.find_all(pattern, region.start, region.end):
+        if not any(other.start <= match.start < other.end for other in taken):
+            return match
+    return None
 
 
 def _readings(segment: str, specs: list[RowSpec]) -> tuple[list[Reading], str]:
@@ -148,20 +185,23 @@ def _readings(segment: str, specs: list[RowSpec]) -> tuple[list[Reading], str]:
 def _pipe_cells(segment: str, specs: list[RowSpec]) -> Reading | None:
     """Cells of `| a | b |` rows: the label's own row, then one row per following spec.
 
-    A row shorter than the template lost its trailing blank cells. In a run of rows whose labels
+    A row shorter than the template cannot say which cell it lost, so it is not read. In a run of rows whose labels
     were lost (the seed), a row with one number more than the template carries a merged label
     cell's artefact in front; cells holding several numbers are group-label artefacts.
     """
     lines = [line for line in segment.split("\n") if "|" in line]
-    rows = [[cell_from_text(piece) for piece in line.split("|")[1:]] for line in lines]
+    rows = [[cell_from_text(piece) for piece in _pieces(line)] for line in lines]
+    # The label may be a heading above its own table (Markdown renderings): skip header rows.
+    while len(rows) > 1 and not any(cell is not None and cell.raw for cell in rows[0]):
+        rows = rows[1:]
     first = rows[0] if rows else []
     own = [cell for cell in first if cell is not None]
     width = len(specs[0].cols)
     while own and len(own) > width and own[-1].raw == "":
         own.pop()
-    if not any(cell.raw for cell in own) or len(own) > width:
+    if not any(cell.raw for cell in own) or len(own) != width:
         return None
-    reading = own + [Cell(None, "")] * (width - len(own))
+    reading = list(own)
     if len(specs) == 1:
         return tuple(reading)
     width = len(specs[1].cols)
@@ -177,29 +217,37 @@ def _pipe_cells(segment: str, specs: list[RowSpec]) -> Reading | None:
     return tuple(reading) if len(reading) == sum(len(spec.cols) for spec in specs) else None
 
 
+def _pieces(line: str) -> list[str]:
+    """Cell texts after the first pipe; the empty text after a closing pipe is not a cell."""
+    pieces = line.split("|")[1:]
+    return pieces[:-1] if line.rstrip().endswith("|") else pieces
+
+
 def _grid_cells(segment: str, width: int) -> Reading | None:
     """One cell per line on a fixed stride of lines, blank cells as empty lines (layout crawls)."""
     lines = segment.split("\n")
+    for number, line in enumerate(lines[1:], start=1):
+        if line.strip() and cell_from_text(line) is None:
+            lines = lines[:number]  # a group label ("三、本年度办理结果") ends the row's cells
+            break
     filled = [number for number, line in enumerate(lines) if line.strip() and number > 0]
-    if len(filled) < 2:
+    if len(filled) < 2 or any(len(tokens(lines[number])) != 1 for number in filled):
         return None
-    for stride in (3, 2):
-        if any(number % stride for number in filled):
+    stride = 3
+    # Cells start one stride after the label line, or two lines later when a header row ends there.
+    for first in (stride, stride + 2):
+        if any((number - first) % stride for number in filled):
             continue
-        if any(len(tokens(lines[number])) != 1 and lines[number].strip() not in ("",) for number in filled):
-            return None
         cells = []
-        for number in range(stride, len(lines), stride):
-            chunk = lines[number : number + stride]
-            if len(chunk) < stride and not chunk[0].strip():
-                break
-            cell = cell_from_text(chunk[0])
+        for number in range(first, len(lines), stride):
+            cell = cell_from_text(lines[number])
             if cell is None:
-                return None
+                break
             cells.append(cell)
         while len(cells) > width and cells[-1].raw == "":
             cells.pop()
-        return tuple(cells) if len(cells) == width else None
+        if len(cells) == width:
+            return tuple(cells)
     return None
 
 
@@ -303,8 +351,8 @@ def _read_t4(index: LabelIndex, region: Region, page_at: Callable[[int], int | N
     headers = index.find_all(r"总计|尚未审结|其他结果|结果纠正|结果维持|复议后起诉|直接起诉", region.start, region.end)
     start = headers[-1].end if headers else region.start
     segment = text[start : region.end]
-    if "|" in segment:
-        cells = _t4_pipe_cells(segment)
+    if "|" in text[region.start : region.end]:
+        cells = _t4_pipe_cells(text[region.start : region.end])
         readings = [cells] if cells is not None else []
         why = "" if readings else "行政复议、行政诉讼表的单元格数量不是15 / table 四 does not have 15 cells"
     else:
@@ -318,7 +366,7 @@ def _t4_pipe_cells(segment: str) -> Reading | None:
     rows = [line for line in segment.split("\n") if "|" in line]
     cells: list[Cell] = []
     for row in rows:
-        parsed = [cell_from_text(piece) for piece in row.split("|")[1:-1]]
+        parsed = [cell_from_text(piece) for piece in _pieces(row)]
         if not any(cell is not None and cell.value is not None for cell in parsed):
             continue
         cells.extend(cell for cell in parsed if cell is not None)

@@ -54,26 +54,35 @@ _ROW_BREAK = re.compile(r"^\|+$")
 def join_pipe_terminated_cells(text: str) -> str:
     """Rebuild `| a | b |` rows from a page-text export that put each cell on a line ending in `|`.
 
-    Such exports (the seed report is one) end a row with a line of pipes only; trailing blank
-    cells vanish into that line, so a rebuilt row may be shorter than the printed one.
+    Such exports (the seed report is one) write a blank cell as a line holding only `|`, end a
+    row with one more such line, and write a line of several pipes for a row of spanned cells.
     """
     lines = text.split("\n")
-    cell_lines = sum(1 for line in lines if _CELL_LINE.match(line))
-    if cell_lines < 20:
+    if sum(1 for line in lines if _CELL_LINE.match(line.strip())) < 20:
         return text
     out: list[str] = []
     row: list[str] = []
+    bars = 0
 
     def flush() -> None:
         if row:
+            row.extend([""] * max(bars - 1, 0))
             out.append("| " + " | ".join(row) + " |")
             row.clear()
 
     for line in lines:
         stripped = line.strip()
+        if stripped == "|":
+            bars += 1
+            continue
         if _ROW_BREAK.match(stripped):
             flush()
-        elif cell := _CELL_LINE.match(stripped):
+            bars = 0
+            continue
+        if bars:
+            flush()
+            bars = 0
+        if cell := _CELL_LINE.match(stripped):
             row.append(cell.group(1).strip())
         else:
             flush()
