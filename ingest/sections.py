@@ -93,10 +93,12 @@ def table_regions(text: str, sections: list[Section]) -> dict[str, Region]:
             review = index.find(r"行政复议|[五六][、.．]", after)
             end = review.start if review else len(text)
         regions["t3"] = Region(start, end)
-    t4_header = index.find(r"尚未审结", regions["t3"].end if "t3" in regions else 0)
+    t4_header = index.find(r"尚未审结|复议后起诉", regions["t3"].end if "t3" in regions else 0)
     if t4_header is not None:
         start = _start(by_n, 4, None) or (regions["t3"].end if "t3" in regions else t4_header.start)
         start = min(start, t4_header.start)
+        if "t3" in regions:
+            start = max(start, regions["t3"].end)
         end = _start(by_n, 5, None)
         if end is None or end < t4_header.end:
             end = _next_heading(text, t4_header.end)
