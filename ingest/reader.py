@@ -27,7 +27,9 @@ def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise UnreadableReport(path, f"文件不存在或无法打开（{error.strerror}）", f"cannot open ({error.strerror})") from error
+        raise UnreadableReport(
+            path, f"文件不存在或无法打开（{error.strerror}）", f"cannot open ({error.strerror})"
+        ) from error
     if path.is_dir():
         raise UnreadableReport(path, "这是一个目录，不是文件", "it is a directory, not a file")
     if size == 0:
@@ -74,7 +76,9 @@ def _kind(data: bytes, path: Path) -> str | None:
     return SUFFIXES.get(path.suffix.lower())
 
 
-_PAGE_NUMBER_LINE = re.compile(r"^[ \t]*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?)[ \t]*$", re.M)
+_PAGE_NUMBER_LINE = re.compile(
+    r"^[ \t]*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?)[ \t]*$", re.M
+)
 
 
 def build_report(source: str, document: RawDocument) -> Report:

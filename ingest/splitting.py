@@ -16,7 +16,10 @@ from decimal import Decimal, InvalidOperation
 from ingest.model import Number
 
 MARKS = {"/", "-", "—", "–", "无", "－", "／", "——", "\\"}
-_TOKEN = re.compile(r"(?:(?<=\d)[+\-＋－]|(?<![\d.])[+\-＋－]?)\d+(?:\.\d+)?|(?<=\s)[/\-—–－／\\无](?=\s|$)|^[/\-—–－／\\无](?=\s|$)")
+_TOKEN = re.compile(
+    r"(?:(?<=\d)[+\-＋－]|(?<![\d.])[+\-＋－]?)\d+(?:\.\d+)?"  # a number, signed where a sign is printed
+    r"|(?<=\s)[/\-—–－／\\无](?=\s|$)|^[/\-—–－／\\无](?=\s|$)"  # a mark standing for a blank cell
+)
 MAX_CANDIDATES = 20000
 
 

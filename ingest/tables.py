@@ -27,6 +27,7 @@ _ORDINAL = re.compile(r"(?<![\d.])\d\s*[.．、](?!\d)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _UNIT = re.compile(r"单位[:：]?\s*(万元|元|亿元|千元)")
 _MAX_COMBINATIONS = 200_000
+_BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
 
 
 @dataclass(frozen=True)
@@ -323,7 +324,7 @@ def _cells_by_key(groups: list[_Rows], chosen: dict[int, Reading]) -> dict[tuple
 def _t3_score(cells: dict[tuple[str, str], Cell], result_rows: Sequence[str]) -> tuple[int, int]:
     violated = satisfied = 0
     for col in template.T3_COLS:
-        balance = [cells.get((row, col)) for row in ("new_received", "carried_over", "total_processed", "carried_forward")]
+        balance = [cells.get((row, col)) for row in _BALANCE_ROWS]
         if all(cell is not None and cell.value is not None for cell in balance):
             a, b, c, d = (cell.value for cell in balance)
             if a + b == c + d:

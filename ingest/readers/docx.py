@@ -52,7 +52,9 @@ def _refuse_zip_bomb(data: bytes, path: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             expanded = sum(member.file_size for member in archive.infolist())
     except zipfile.BadZipFile as error:
-        raise UnreadableReport(path, "DOCX 文件已损坏（不是有效的 zip 包）", "the DOCX is not a valid zip package") from error
+        raise UnreadableReport(
+            path, "DOCX 文件已损坏（不是有效的 zip 包）", "the DOCX is not a valid zip package"
+        ) from error
     if expanded > _MAX_UNCOMPRESSED:
         raise UnreadableReport(
             path,
