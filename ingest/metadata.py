@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ingest.gazetteer import Gazetteer
 from ingest.locate import LabelIndex
 
 _AGENCY_SUFFIX = (
@@ -61,17 +62,20 @@ class Metadata:
     year: int | None
 
 
-def read_metadata(text: str, declared_title: str | None) -> Metadata:
+def read_metadata(text: str, declared_title: str | None, gazetteer: Gazetteer | None = None) -> Metadata:
+    gazetteer = gazetteer or Gazetteer()
     head = text[:3000]
     title = _title(head, declared_title)
     title_match = None
     if title:
         title_match = _REPORT_TITLE.search(title) or _YEAR_FIRST_TITLE.search(title)
     agency = _agency(text, title)
+    if agency:
+        agency = _correct_places(agency, gazetteer)
     year = _year(text, title_match)
     if title is None and agency and year:
         title = f"{agency}{year}年政府信息公开工作年度报告"
-    return Metadata(title=title, agency=agency, region=_region(agency, text), year=year)
+    return Metadata(title=title, agency=agency, region=_region(agency, gazetteer), year=year)
 
 
 def _title(head: str, declared: str | None) -> str | None:
@@ -188,12 +192,27 @@ def _year(text: str, title_match: re.Match | None) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-def _region(agency: str | None, text: str) -> str | None:
+def _correct_places(agency: str, gazetteer: Gazetteer) -> str:
+    for part in gazetteer.parts(agency):
+        corrected = gazetteer.correct(part)
+        if corrected != part:
+            agency = agency.replace(part, corrected, 1)
+    return agency
+
+
+def _region(agency: str | None, gazetteer: Gazetteer) -> str | None:
+    """The full administrative path of the most specific place the agency's name starts with."""
     if not agency:
         return None
+    parts = gazetteer.parts(agency)
+    for part in reversed(parts):
+        path = gazetteer.path(part)
+        if path:
+            return " ".join(path)
+    if parts:
+        return " ".join(parts)
     match = _REGION.match(agency)
-    region = match.group(1) if match else ""
-    return region or None
+    return match.group(1) or None if match else None
 
 
 def detect_format(text: str, year: int | None, regions: dict) -> str:

@@ -145,8 +145,13 @@ def _rows_in_printed_order(text: str, specs: Sequence[RowSpec], region: Region) 
             rows.append(tuple(cells))
     if len(rows) != len(specs):
         return None
-    why = "按印刷顺序对应的行 / row matched by printed order"
-    return [_Rows([spec], [row], None, why) for spec, row in zip(specs, rows, strict=True)]
+    groups = []
+    for spec, row in zip(specs, rows, strict=True):
+        # A converter that detached values from labels may have moved a value out of a blank cell.
+        readings = [row] if all(cell.raw for cell in row) else []
+        why = "转换后的表格中该行有空白单元格，数值可能已错位 / a blank cell in a converted table may have lost its value"
+        groups.append(_Rows([spec], readings, None, "" if readings else why))
+    return groups
 
 
 def _free_occurrence(index: LabelIndex, pattern: str, region: Region, taken: list[Match]) -> Match | None:

@@ -1,0 +1,537 @@
+"""One invented 2021-format annual report, described once and written out as DOCX, HTML, TXT and PDF.
+
+The description (`REPORT`) is the single source of truth for the generated-document tests: every
+file written here prints exactly its sections and its figures, laid out as the State Council form
+prints them (国办公开办函〔2021〕30号): table 二 in four 第二十条 blocks, table 三 with its header
+rows and merged, rotated group labels, table 四 as one row of fifteen numbers under its headers.
+
+Tables are described once as a layout (rows of cells with rowspan/colspan, the way HTML writes
+them) and rendered from that layout into each format, so that the DOCX, the HTML and the text
+files all print the same table.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+T3_COLS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
+T4_ROWS = ("review", "suit_direct", "suit_after_review")
+T4_COLS = ("upheld", "corrected", "other", "pending", "total")
+
+# --------------------------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    n: int
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class T3Row:
+    key: str
+    group: str | None
+    """The merged group label the row sits under (（三）不予公开 …), or None."""
+    label: str
+    values: tuple[int, ...]
+    """natural_person, commercial, research, social_org, legal_service, other_org, total."""
+    fragment: str
+    """A piece of the printed label that no other text of the report contains (to find its page)."""
+
+
+@dataclass(frozen=True)
+class Report:
+    agency: str
+    year: int
+    signed: str
+    sections: tuple[Section, ...]
+    t2: dict[tuple[str, str], int | Decimal]
+    t3: tuple[T3Row, ...]
+    t4: dict[str, tuple[int, int, int, int, int]]
+
+    @property
+    def title(self) -> str:
+        return f"{self.agency}{self.year}年政府信息公开工作年度报告"
+
+    def figures(self) -> dict[tuple[str, str, str], int | Decimal]:
+        """Every printed cell under its canonical key: 10 of t2, 175 of t3, 15 of t4."""
+        cells: dict[tuple[str, str, str], int | Decimal] = {}
+        for (row, col), value in self.t2.items():
+            cells[("t2", row, col)] = value
+        for t3_row in self.t3:
+            for col, value in zip(T3_COLS, t3_row.values, strict=True):
+                cells[("t3", t3_row.key, col)] = value
+        for row, values in self.t4.items():
+            for col, value in zip(T4_COLS, values, strict=True):
+                cells[("t4", row, col)] = value
+        return cells
+
+    def t3_row(self, key: str) -> T3Row:
+        return next(row for row in self.t3 if row.key == key)
+
+
+def _t3(key: str, group: str | None, label: str, fragment: str, *values: int) -> T3Row:
+    return T3Row(key, group, label, tuple(values), fragment)
+
+
+DENIED, UNABLE, NOT_PROCESSED, OTHER = "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理"
+
+REPORT = Report(
+    agency="某某县生态环境局",
+    year=2024,
+    signed="2025年1月20日",
+    sections=(
+        Section(1, "一、总体情况", (
+            "2024年，某某县生态环境局坚持以公开为常态、不公开为例外，围绕大气、水、土壤污染防治和环境执法监管，"
+            "及时准确地公开本机关的政府信息。",
+            "本报告所列数据的统计期限为2024年1月1日至2024年12月31日。",
+        )),
+        Section(2, "二、主动公开政府信息情况", (
+            "本年度通过门户网站和政务新媒体主动公开环境影响评价审批、排污许可和执法检查等信息。",
+        )),
+        Section(3, "三、收到和处理政府信息公开申请情况", (
+            "本年度依法受理并按期答复公众提出的各类申请，办理情况见下表。",
+        )),
+        Section(4, "四、政府信息公开行政复议、行政诉讼情况", (
+            "因政府信息公开引发的复议和诉讼情况如下。",
+        )),
+        Section(5, "五、存在的主要问题及改进情况", (
+            "存在的主要问题是解读材料形式较为单一。下一步将丰富图解、短视频等解读形式，提升公开的可读性。",
+        )),
+        Section(6, "六、其他需要报告的事项", (
+            "本年度未收取信息处理费。无其他需要报告的事项。",
+        )),
+    ),
+    t2={
+        ("rules", "issued"): 1,
+        ("rules", "repealed"): 0,
+        ("rules", "in_force"): 3,
+        ("normative", "issued"): 4,
+        ("normative", "repealed"): 2,
+        ("normative", "in_force"): 17,
+        ("licensing", "decisions"): 236,
+        ("punishment", "decisions"): 58,
+        ("coercion", "decisions"): 7,
+        ("fees", "amount"): Decimal("12.5"),
+    },
+    #                                                              自然人 商业 科研 公益 法律 其他 总计
+    t3=(
+        _t3("new_received", None, "一、本年新收政府信息公开申请数量", "本年新收", 120, 25, 4, 7, 3, 9, 168),
+        _t3("carried_over", None, "二、上年结转政府信息公开申请数量", "上年结转", 5, 1, 0, 1, 0, 0, 7),
+        _t3("granted", None, "（一）予以公开", "予以公开", 46, 9, 2, 3, 1, 4, 65),
+        _t3("partial", None, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "部分公开",
+            7, 2, 0, 1, 0, 1, 11),
+        _t3("denied_state_secret", DENIED, "1.属于国家秘密", "国家秘密", 1, 0, 0, 0, 0, 0, 1),
+        _t3("denied_law_forbidden", DENIED, "2.其他法律行政法规禁止公开", "其他法律行政法规", 2, 1, 0, 0, 0, 0, 3),
+        _t3("denied_security_stability", DENIED, "3.危及“三安全一稳定”", "三安全一稳定", 0, 0, 0, 0, 0, 0, 0),
+        _t3("denied_third_party", DENIED, "4.保护第三方合法权益", "保护第三方", 3, 2, 0, 0, 1, 0, 6),
+        _t3("denied_internal_affairs", DENIED, "5.属于三类内部事务信息", "三类内部事务", 1, 0, 0, 0, 0, 0, 1),
+        _t3("denied_process_info", DENIED, "6.属于四类过程性信息", "四类过程性", 4, 1, 0, 0, 0, 1, 6),
+        _t3("denied_enforcement_file", DENIED, "7.属于行政执法案卷", "行政执法案卷", 2, 0, 0, 0, 1, 0, 3),
+        _t3("denied_admin_query", DENIED, "8.属于行政查询事项", "行政查询事项", 1, 0, 0, 0, 0, 0, 1),
+        _t3("unable_not_held", UNABLE, "1.本机关不掌握相关政府信息", "不掌握相关", 15, 3, 1, 1, 0, 2, 22),
+        _t3("unable_need_creation", UNABLE, "2.没有现成信息需要另行制作", "另行制作", 5, 1, 0, 0, 0, 0, 6),
+        _t3("unable_unclear", UNABLE, "3.补正后申请内容仍不明确", "仍不明确", 2, 0, 0, 0, 0, 0, 2),
+        _t3("not_processed_complaint", NOT_PROCESSED, "1.信访举报投诉类申请", "信访举报投诉", 6, 0, 0, 1, 0, 0, 7),
+        _t3("not_processed_repeat", NOT_PROCESSED, "2.重复申请", "重复申请", 3, 1, 0, 0, 0, 0, 4),
+        _t3("not_processed_publication", NOT_PROCESSED, "3.要求提供公开出版物", "公开出版物", 1, 0, 0, 0, 0, 0, 1),
+        _t3("not_processed_excessive", NOT_PROCESSED, "4.无正当理由大量反复申请", "大量反复", 10, 0, 0, 0, 0, 0, 10),
+        _t3("not_processed_confirm", NOT_PROCESSED, "5.要求行政机关确认或重新出具已获取信息", "重新出具",
+            2, 1, 0, 0, 0, 0, 3),
+        _t3("other_overdue_correction", OTHER,
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "逾期不补正", 4, 1, 0, 0, 0, 0, 5),
+        _t3("other_overdue_fee", OTHER,
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "收费通知",
+            1, 0, 0, 0, 0, 0, 1),
+        _t3("other_other", OTHER, "3.其他", "3.其他", 3, 0, 0, 1, 0, 1, 5),
+        _t3("total_processed", None, "（七）总计", "（七）总计", 119, 22, 3, 7, 3, 9, 163),
+        _t3("carried_forward", None, "四、结转下年度继续办理", "结转下年度", 6, 4, 1, 1, 0, 0, 12),
+    ),
+    t4={
+        "review": (2, 1, 0, 1, 4),
+        "suit_direct": (1, 0, 1, 2, 4),
+        "suit_after_review": (0, 1, 0, 1, 2),
+    },
+)
+
+T3_RESULT_ROWS = tuple(row.key for row in REPORT.t3[2:-2])
+
+# --------------------------------------------------------------------------------------------
+# Table layouts (HTML semantics: cells covered by a span are not listed)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    vertical: bool = False
+    """A rotated label (竖排), as the form prints its group labels."""
+
+
+@dataclass(frozen=True)
+class Table:
+    width: int
+    rows: tuple[tuple[Cell, ...], ...]
+
+    def grid(self) -> list[list[tuple[Cell, int, int] | None]]:
+        """Each grid slot: (cell, row offset inside the cell, column offset inside the cell)."""
+        slots: list[list[tuple[Cell, int, int] | None]] = [[None] * self.width for _ in self.rows]
+        for r, row in enumerate(self.rows):
+            c = 0
+            for cell in row:
+                while slots[r][c] is not None:
+                    c += 1
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        if slots[r + dr][c + dc] is not None:
+                            raise ValueError(f"overlapping cells at row {r + dr}, column {c + dc}")
+                        slots[r + dr][c + dc] = (cell, dr, dc)
+                c += cell.colspan
+        for r, row in enumerate(slots):
+            if any(slot is None for slot in row):
+                raise ValueError(f"row {r} of the layout does not fill {self.width} columns")
+        return slots
+
+
+def _shown(value: int | Decimal | None) -> str:
+    return "" if value is None else str(value)
+
+
+def table_2(report: Report) -> Table:
+    t2 = report.t2
+    one = lambda text: Cell(text)  # noqa: E731
+    wide = lambda text: Cell(text, colspan=3)  # noqa: E731
+    return Table(4, (
+        (Cell("第二十条第（一）项", colspan=4),),
+        (one("信息内容"), one("本年制发件数"), one("本年废止件数"), one("现行有效件数")),
+        (one("规章"), *(one(_shown(t2[("rules", col)])) for col in ("issued", "repealed", "in_force"))),
+        (one("行政规范性文件"), *(one(_shown(t2[("normative", col)])) for col in ("issued", "repealed", "in_force"))),
+        (Cell("第二十条第（五）项", colspan=4),),
+        (one("信息内容"), wide("本年处理决定数量")),
+        (one("行政许可"), wide(_shown(t2[("licensing", "decisions")]))),
+        (Cell("第二十条第（六）项", colspan=4),),
+        (one("信息内容"), wide("本年处理决定数量")),
+        (one("行政处罚"), wide(_shown(t2[("punishment", "decisions")]))),
+        (one("行政强制"), wide(_shown(t2[("coercion", "decisions")]))),
+        (Cell("第二十条第（八）项", colspan=4),),
+        (one("信息内容"), wide("本年收费金额（单位：万元）")),
+        (one("行政事业性收费"), wide(_shown(t2[("fees", "amount")]))),
+    ))
+
+
+def table_3(report: Report, blank: Iterable[tuple[str, str]] = ()) -> Table:
+    """10 columns: three for the labels (merged as the form merges them), seven for the numbers."""
+    blank = set(blank)
+
+    def numbers(row: T3Row) -> tuple[Cell, ...]:
+        return tuple(
+            Cell("" if (row.key, col) in blank else _shown(value))
+            for col, value in zip(T3_COLS, row.values, strict=True)
+        )
+
+    rows: list[tuple[Cell, ...]] = [
+        (
+            Cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rowspan=3, colspan=3),
+            Cell("申请人情况", colspan=7),
+        ),
+        (Cell("自然人", rowspan=2), Cell("法人或其他组织", colspan=5), Cell("总计", rowspan=2)),
+        (Cell("商业企业"), Cell("科研机构"), Cell("社会公益组织"), Cell("法律服务机构"), Cell("其他")),
+    ]
+    results = [row for row in report.t3 if row.key not in ("new_received", "carried_over", "carried_forward")]
+    group_sizes = {group: sum(1 for row in results if row.group == group) for group in (DENIED, UNABLE,
+                                                                                         NOT_PROCESSED, OTHER)}
+    seen_groups: set[str] = set()
+    for row in report.t3:
+        lead: list[Cell] = []
+        if row.key in ("new_received", "carried_over", "carried_forward"):
+            lead.append(Cell(row.label, colspan=3))
+        else:
+            if row is results[0]:
+                lead.append(Cell("三、本年度办理结果", rowspan=len(results), vertical=True))
+            if row.group is None:
+                lead.append(Cell(row.label, colspan=2))
+            else:
+                if row.group not in seen_groups:
+                    seen_groups.add(row.group)
+                    lead.append(Cell(row.group, rowspan=group_sizes[row.group], vertical=True))
+                lead.append(Cell(row.label))
+        rows.append((*lead, *numbers(row)))
+    return Table(10, tuple(rows))
+
+
+def table_4(report: Report) -> Table:
+    results = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    numbers = tuple(Cell(_shown(value)) for row in T4_ROWS for value in report.t4[row])
+    return Table(15, (
+        (Cell("行政复议", colspan=5), Cell("行政诉讼", colspan=10)),
+        (*(Cell(label, rowspan=2) for label in results), Cell("未经复议直接起诉", colspan=5),
+         Cell("复议后起诉", colspan=5)),
+        tuple(Cell(label) for label in results * 2),
+        numbers,
+    ))
+
+
+def _body(report: Report, blank: Iterable[tuple[str, str]] = ()) -> list[tuple[str, object]]:
+    """The report in reading order: ("title"|"heading"|"para"|"table"|"spacer", content)."""
+    tables = {2: table_2(report), 3: table_3(report, blank), 4: table_4(report)}
+    parts: list[tuple[str, object]] = [("title", report.title)]
+    for section in report.sections:
+        parts.append(("heading", section.title))
+        parts.extend(("para", paragraph) for paragraph in section.paragraphs)
+        if section.n in tables:
+            if section.n == 3:
+                parts.append(("spacer", None))
+            parts.append(("table", tables[section.n]))
+    parts.append(("para", report.agency))
+    parts.append(("para", report.signed))
+    return parts
+
+
+# --------------------------------------------------------------------------------------------
+# DOCX
+# --------------------------------------------------------------------------------------------
+
+
+def write_docx(report: Report, path: Path, blank: Iterable[tuple[str, str]] = ()) -> Path:
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    for kind, content in _body(report, blank):
+        if kind == "title":
+            document.add_heading(str(content), level=1)
+        elif kind in ("heading", "para"):
+            document.add_paragraph(str(content))
+        elif kind == "table":
+            assert isinstance(content, Table)
+            _docx_table(document, content, OxmlElement, qn)
+    document.save(str(path))
+    return path
+
+
+def _docx_table(document, layout: Table, OxmlElement, qn) -> None:  # noqa: N803
+    table = document.add_table(rows=len(layout.rows), cols=layout.width)
+    table.style = "Table Grid"
+    placed: set[int] = set()
+    for r, row in enumerate(layout.grid()):
+        for c, slot in enumerate(row):
+            assert slot is not None
+            cell, dr, dc = slot
+            if dr or dc or id(cell) in placed:
+                continue
+            placed.add(id(cell))
+            target = table.cell(r, c)
+            if cell.rowspan > 1 or cell.colspan > 1:
+                target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+            target.text = cell.text
+            if cell.vertical:
+                direction = OxmlElement("w:textDirection")
+                direction.set(qn("w:val"), "tbRlV")
+                target._tc.get_or_add_tcPr().append(direction)
+
+
+# --------------------------------------------------------------------------------------------
+# HTML
+# --------------------------------------------------------------------------------------------
+
+_CSS = """
+@page { size: A4; margin: 20mm 18mm; }
+body { font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 10.5pt; line-height: 1.6; }
+h1 { font-size: 16pt; text-align: center; }
+p.heading { font-weight: bold; }
+table { border-collapse: collapse; width: 100%; margin: 6pt 0; }
+td { border: 1px solid #000; padding: 2pt 3pt; text-align: center; vertical-align: middle; }
+td.vertical { writing-mode: vertical-rl; }
+"""
+
+
+def html_page(report: Report, charset_meta: bool = True, spacer_mm: int = 0) -> str:
+    lines = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>"]
+    if charset_meta:
+        lines.append('<meta charset="utf-8">')
+    lines += [f"<title>{html.escape(report.title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
+              '<div class="article">']
+    for kind, content in _body(report):
+        if kind == "title":
+            lines.append(f"<h1>{html.escape(str(content))}</h1>")
+        elif kind == "heading":
+            lines.append(f'<p class="heading">{html.escape(str(content))}</p>')
+        elif kind == "para":
+            lines.append(f"<p>{html.escape(str(content))}</p>")
+        elif kind == "spacer":
+            if spacer_mm:
+                lines.append(f'<div class="spacer" style="height: {spacer_mm}mm"></div>')
+        elif kind == "table":
+            assert isinstance(content, Table)
+            lines.append(_html_table(content))
+    lines += ["</div>", "</body>", "</html>"]
+    return "\n".join(lines) + "\n"
+
+
+def _html_table(layout: Table) -> str:
+    lines = ['<table>']
+    for row in layout.rows:
+        cells = []
+        for cell in row:
+            attributes = ""
+            if cell.rowspan > 1:
+                attributes += f' rowspan="{cell.rowspan}"'
+            if cell.colspan > 1:
+                attributes += f' colspan="{cell.colspan}"'
+            if cell.vertical:
+                attributes += ' class="vertical"'
+            cells.append(f"<td{attributes}>{html.escape(cell.text)}</td>")
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    lines.append("</table>")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# Plain text: tables as `| cell |` rows, one line per printed row
+# --------------------------------------------------------------------------------------------
+
+
+def text_document(report: Report) -> str:
+    lines = []
+    for kind, content in _body(report):
+        if kind in ("title", "heading", "para"):
+            lines.append(str(content))
+        elif kind == "table":
+            assert isinstance(content, Table)
+            lines.extend(_text_table(content))
+    return "\n".join(lines) + "\n"
+
+
+def _text_table(layout: Table) -> list[str]:
+    """A horizontally merged cell is one cell; a slot under a vertically merged cell is empty."""
+    lines = []
+    for row in layout.grid():
+        cells = []
+        for slot in row:
+            assert slot is not None
+            cell, dr, dc = slot
+            if dc:
+                continue
+            cells.append("" if dr else cell.text)
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# PDF through headless Chromium
+# --------------------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-pdf-header-footer",
+)
+APT_PACKAGES = "chromium fonts-noto-cjk"
+
+
+class ChromiumMissing(RuntimeError):
+    pass
+
+
+def print_to_pdf(html_path: Path, pdf_path: Path, profile_dir: Path, timeout: float = 120) -> Path:
+    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if executable is None:
+        raise ChromiumMissing(
+            f"{CHROMIUM} is not installed: the PDF tests print their report with headless Chromium. "
+            f"Install it with `apt-get install -y {APT_PACKAGES}`."
+        )
+    command = [executable, *CHROMIUM_FLAGS, f"--user-data-dir={profile_dir}", f"--print-to-pdf={pdf_path}",
+               html_path.resolve().as_uri()]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    if completed.returncode != 0 or not pdf_path.exists() or pdf_path.stat().st_size == 0:
+        raise RuntimeError(
+            f"Chromium did not print {html_path.name} (exit {completed.returncode}):\n{completed.stderr[-2000:]}"
+        )
+    return pdf_path
+
+
+@dataclass
+class PdfText:
+    """The text layer of a PDF, per page, with whitespace removed (labels wrap inside cells)."""
+
+    pages: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, pdf_path: Path) -> PdfText:
+        from pypdf import PdfReader
+
+        reader = PdfReader(str(pdf_path))
+        return cls(["".join((page.extract_text() or "").split()) for page in reader.pages])
+
+    def pages_with(self, fragment: str) -> list[int]:
+        squeezed = "".join(fragment.split())
+        return [number for number, text in enumerate(self.pages, start=1) if squeezed in text]
+
+
+def expected_pages(report: Report, pdf: PdfText) -> dict[tuple[str, str, str], int]:
+    """The page each figure is printed on, by where the PDF's text layer shows its row label."""
+    t2_labels = {"rules": "规章", "normative": "行政规范性文件", "licensing": "行政许可",
+                 "punishment": "行政处罚", "coercion": "行政强制", "fees": "行政事业性收费"}
+    row_pages: dict[tuple[str, str], int] = {}
+    for key, fragment in t2_labels.items():
+        row_pages[("t2", key)] = _single_page(pdf, fragment)
+    for row in report.t3:
+        row_pages[("t3", row.key)] = _single_page(pdf, row.fragment)
+    t4_page = _single_page(pdf, "未经复议直接起诉")
+    for key in T4_ROWS:
+        row_pages[("t4", key)] = t4_page
+    return {key: row_pages[key[:2]] for key in report.figures()}
+
+
+def _single_page(pdf: PdfText, fragment: str) -> int:
+    found = pdf.pages_with(fragment)
+    assert len(found) == 1, f"the label {fragment!r} should be printed on exactly one page, found on {found}"
+    return found[0]
+
+
+def consistency_violations(report: Report) -> list[str]:
+    """The 勾稽 rules of the spec, computed here independently of ingest/."""
+    problems = []
+    t3 = {row.key: row.values for row in report.t3}
+    for position, col in enumerate(T3_COLS):
+        a, b, c, d = (t3[key][position] for key in ("new_received", "carried_over", "total_processed",
+                                                     "carried_forward"))
+        if a + b != c + d:
+            problems.append(f"t3.balance {col}: {a} + {b} != {c} + {d}")
+        results = sum(t3[key][position] for key in T3_RESULT_ROWS)
+        if results != c:
+            problems.append(f"t3.results_sum {col}: {results} != {c}")
+    for key, values in t3.items():
+        if sum(values[:-1]) != values[-1]:
+            problems.append(f"t3.row_sum {key}: {sum(values[:-1])} != {values[-1]}")
+    for key, values in report.t4.items():
+        if sum(values[:-1]) != values[-1]:
+            problems.append(f"t4.row_sum {key}: {sum(values[:-1])} != {values[-1]}")
+    return problems
+
+
+def figure_mismatches(report_figures: Sequence, expected: dict) -> list[str]:
+    """Every expected cell whose extracted value differs, is missing, or is extra."""
+    got = {(figure.table, figure.row, figure.col): figure for figure in report_figures}
+    problems = []
+    for key, value in expected.items():
+        figure = got.get(key)
+        if figure is None:
+            problems.append(f"{'.'.join(key)}: missing (expected {value})")
+        elif figure.value != value:
+            problems.append(f"{'.'.join(key)}: got {figure.value!r} (raw {figure.raw!r}), expected {value!r}")
+    problems += [f"{'.'.join(key)}: not printed in the report" for key in got.keys() - expected.keys()]
+    return problems
