@@ -50,6 +50,8 @@ class _Rows:
     readings: list[Reading]
     page: int | None
     why: str = ""
+    doubtful: frozenset[int] = frozenset()
+    """Positions of cells that read fine but cannot be trusted (reason in `why`)."""
 
 
 def extract_tables(
@@ -148,9 +150,9 @@ def _rows_in_printed_order(text: str, specs: Sequence[RowSpec], region: Region) 
     groups = []
     for spec, row in zip(specs, rows, strict=True):
         # A converter that detached values from labels may have moved a value out of a blank cell.
-        readings = [row] if all(cell.raw for cell in row) else []
-        why = "转换后的表格中该行有空白单元格，数值可能已错位 / a blank cell in a converted table may have lost its value"
-        groups.append(_Rows([spec], readings, None, "" if readings else why))
+        blanks = frozenset(position for position, cell in enumerate(row) if not cell.raw)
+        why = "转换后的表格中该单元格为空，数值可能已错位 / a blank cell in a converted table may have lost its value"
+        groups.append(_Rows([spec], [row], None, why if blanks else "", blanks))
     return groups
 
 
@@ -402,7 +404,7 @@ def _collect(
                 values = {reading[position].value for reading in group.readings}
                 raws = {reading[position].raw for reading in group.readings}
                 cell_unit = _cell_unit(table, spec.key, col, raws, unit)
-                if len(values) == 1 and group.readings:
+                if len(values) == 1 and group.readings and position not in group.doubtful:
                     figures.append(
                         Figure(table, spec.key, col, values.pop(), _only(raws), group.page, cell_unit)
                     )
