@@ -85,7 +85,12 @@ def _cuts(token: str, max_parts: int) -> Iterator[tuple[Cell, ...]]:
     if token[0] in "+-＋－":
         sign, token = token[0], token[1:]
     if "." in token:
-        yield (Cell(parse_number(sign + token), sign + token),)
+        # Only the last cell of a run can carry the decimals: "13575394432.52" = 135 | 75394432.52 ...
+        whole, fraction = token.split(".", 1)
+        for parts in _digit_cuts(whole, max_parts, sign):
+            last = parts[-1]
+            decimal = f"{last.raw}.{fraction}"
+            yield (*parts[:-1], Cell(parse_number(decimal), decimal))
         return
     yield from _digit_cuts(token, max_parts, sign)
 

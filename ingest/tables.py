@@ -166,6 +166,9 @@ def _free_occurrence(index: LabelIndex, pattern: str, region: Region, taken: lis
 def _readings(segment: str, specs: list[RowSpec]) -> tuple[list[Reading], str]:
     width = sum(len(spec.cols) for spec in specs)
     segment = _ORDINAL_AT_END.sub("", segment)
+    own_line = segment.split("\n", 1)[0]
+    if "|" in segment and "|" not in own_line and tokens(own_line):
+        segment = own_line  # a plain-text row printed above a converter's `|` tables
     if "|" in segment:
         cells = _pipe_cells(segment, specs)
         if cells is None:
