@@ -15,7 +15,7 @@ _BLOCKS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
     "header", "footer", "blockquote", "pre", "dd", "dt", "ucapcontent",
 }
-_BODY_MARKERS = ("总体情况", "概述", "主动公开")
+_OPENINGS = ("总体情况", "概述", "基本情况")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
@@ -48,9 +48,7 @@ def _report_body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     best_len = len(best.text_content())
     for element in best.iter("div", "article", "section", "td", "ucapcontent"):
         content = element.text_content()
-        if not all(marker in content for marker in _BODY_MARKERS[1:]):
-            continue
-        if not any(marker in content for marker in _BODY_MARKERS[:2]):
+        if "主动公开" not in content or not any(marker in content for marker in _OPENINGS):
             continue
         if len(content) < best_len and _holds_all_tables(best, element):
             best, best_len = element, len(content)

@@ -1,0 +1,42 @@
+"""`nianbao extract`: the JSON contract of the spec, a readable summary, and one-line errors."""
+
+import json
+
+from nianbao.cli import main
+
+SPEC_KEYS = {"source", "agency", "region", "year", "format", "sections", "figures", "checks"}
+
+
+def test_extract_json_prints_the_contract_of_the_spec(reports_dir, capsys):
+    assert main(["extract", str(reports_dir / "000_taojiang-czj-2025.txt"), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+
+    assert set(printed) >= SPEC_KEYS
+    assert (printed["agency"], printed["year"], printed["format"]) == ("桃江县财政局", 2025, "2021")
+    assert len([f for f in printed["figures"] if f["table"] == "t3"]) == 175
+    assert len(printed["figures"]) == 200
+    figure = next(f for f in printed["figures"] if f["row"] == "punishment")
+    assert set(figure) >= {"table", "row", "col", "value", "raw", "page"}
+    assert figure["value"] == 1 and figure["raw"] == "1"
+    assert {c["status"] for c in printed["checks"]} <= {"pass", "fail", "not_assessable"}
+    assert [s["n"] for s in printed["sections"]] == [1, 2, 3, 4, 5, 6]
+
+
+def test_extract_without_json_lays_out_the_tables(reports_dir, capsys):
+    assert main(["extract", str(reports_dir / "002_huaian-hongze-2023.pdf")]) == 0
+    out = capsys.readouterr().out
+
+    assert "淮安市洪泽区人民政府" in out
+    assert "表三 收到和处理政府信息公开申请情况" in out
+    assert "✗ t4.row_sum [行政复议]" in out
+
+
+def test_an_unreadable_file_is_one_line_naming_it_and_a_non_zero_exit(tmp_path, capsys):
+    broken = tmp_path / "坏文件.pdf"
+    broken.write_bytes(b"%PDF-1.7\n garbage")
+
+    assert main(["extract", str(broken), "--json"]) != 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert "坏文件.pdf" in captured.err and "Traceback" not in captured.err
