@@ -5,14 +5,24 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORPUS ?= ../shared/corpus
 
-.PHONY: install run test lint bench clean
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-install: $(STAMP)
+.PHONY: install system-deps run test lint bench clean
+
+install: system-deps $(STAMP)
+
+# Debian's Chromium renders the PDF fixtures and drives the browser tests; the CJK font gives
+# rendered pages a Chinese text layer.
+system-deps:
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); }
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	# torch is pinned in the same command: unpinned, a dependency would pull a multi-GB CUDA build.
+	$(BIN)/pip install --quiet torch==2.13.0 -e '.[test]'
 	touch $(STAMP)
 
 run: install

@@ -177,7 +177,7 @@ def _readings(segment: str, specs: list[RowSpec]) -> tuple[list[Reading], str]:
     grid = _grid_cells(segment, width)
     if grid is not None:
         return [grid], ""
-    found = tokens(_ORDINAL.sub(" ", segment))
+    found = tokens(_ORDINAL.sub(" ", _drop_rotated_labels(segment)))
     digits = sum(len(token) for token in found)
     if not found:
         return [tuple(Cell(None, "") for _ in range(width))], ""
@@ -191,6 +191,23 @@ def _readings(segment: str, specs: list[RowSpec]) -> tuple[list[Reading], str]:
             return [], "空白单元格被删去，无法确定数字所在的列 / blank cells were dropped, columns unknown"
         return [], "数字个数与模板不符 / number of values does not match the template"
     return readings, ""
+
+
+_ROTATED_CHAR = re.compile(r"^\s*[\u4e00-\u9fff（）()︵︶]\s*$")
+
+
+def _drop_rotated_labels(segment: str) -> str:
+    """A label printed top-to-bottom comes out one character a line ("无\n法\n提\n供"); its
+    characters are not cells (无 would read as a blank mark)."""
+    lines = segment.split("\n")
+    rotated = [bool(_ROTATED_CHAR.match(line)) for line in lines]
+    kept = [
+        line
+        for number, line in enumerate(lines)
+        if not (rotated[number] and ((number > 0 and rotated[number - 1]) or
+                                     (number + 1 < len(lines) and rotated[number + 1])))
+    ]
+    return "\n".join(kept)
 
 
 def _pipe_cells(segment: str, specs: list[RowSpec]) -> Reading | None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import logging
+import re
+import unicodedata
 
 from ingest.errors import UnreadableReport
 from ingest.readers import RawDocument
@@ -14,11 +17,13 @@ def read_pdf(data: bytes, path: str) -> RawDocument:
         from pypdf.errors import PdfReadError
     except ImportError as missing:  # pragma: no cover - pypdf is a core dependency
         raise UnreadableReport(path, "未安装 pypdf（pip install pypdf）", "pypdf is not installed") from missing
+    # pypdf logs recoverable damage as warnings; the reason a file fails is reported by us, once.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableReport(path, "PDF 已加密，需要密码", "the PDF is encrypted and needs a password")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_restore_ideographs(page.extract_text() or "") for page in reader.pages]
         title = (reader.metadata or {}).get("/Title") if reader.metadata else None
     except UnreadableReport:
         raise
@@ -35,3 +40,20 @@ def read_pdf(data: bytes, path: str) -> RawDocument:
             "the PDF has no text layer (a scanned document?); it needs OCR first",
         )
     return RawDocument(pages=pages, paginated=True, declared_title=str(title) if title else None)
+
+
+# Fonts share one glyph between an ideograph and its radical, and some PDF text layers then map
+# the glyph to the radical's code point (⼀ U+2F00 for 一, ⻅ U+2EC5 for 见). Simplified-form
+# radicals have no NFKC mapping, and a few Kangxi radicals map to the traditional form.
+_SIMPLIFIED_RADICALS = str.maketrans({
+    "⻅": "见", "⻆": "角", "⻉": "贝", "⻋": "车", "⻓": "长", "⻔": "门", "⻘": "青", "⻙": "韦",
+    "⻚": "页", "⻛": "风", "⻜": "飞", "⻝": "食", "⻢": "马", "⻣": "骨", "⻤": "鬼", "⻥": "鱼",
+    "⻦": "鸟", "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻬": "齐", "⻮": "齿", "⻰": "龙", "⻳": "龟",
+    "⺠": "民", "⻄": "西", "⺟": "母", "⼾": "户",
+})
+_RADICAL = re.compile(r"[\u2e80-\u2fdf]")
+
+
+def _restore_ideographs(text: str) -> str:
+    text = text.translate(_SIMPLIFIED_RADICALS)
+    return _RADICAL.sub(lambda match: unicodedata.normalize("NFKC", match.group(0)), text)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import shutil
 import subprocess
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -175,8 +176,10 @@ class Cell:
     text: str
     rowspan: int = 1
     colspan: int = 1
-    vertical: bool = False
-    """A rotated label (竖排), as the form prints its group labels."""
+    vertical: str = ""
+    """A rotated label (竖排) as the form prints its group labels: "rotated" is set in vertical
+    writing mode, "stacked" one character per line in a narrow column (how Word's HTML export and
+    many sites show it). Both are rotated text in the DOCX."""
 
 
 @dataclass(frozen=True)
@@ -258,13 +261,13 @@ def table_3(report: Report, blank: Iterable[tuple[str, str]] = ()) -> Table:
             lead.append(Cell(row.label, colspan=3))
         else:
             if row is results[0]:
-                lead.append(Cell("三、本年度办理结果", rowspan=len(results), vertical=True))
+                lead.append(Cell("三、本年度办理结果", rowspan=len(results), vertical="stacked"))
             if row.group is None:
                 lead.append(Cell(row.label, colspan=2))
             else:
                 if row.group not in seen_groups:
                     seen_groups.add(row.group)
-                    lead.append(Cell(row.group, rowspan=group_sizes[row.group], vertical=True))
+                    lead.append(Cell(row.group, rowspan=group_sizes[row.group], vertical="rotated"))
                 lead.append(Cell(row.label))
         rows.append((*lead, *numbers(row)))
     return Table(10, tuple(rows))
@@ -305,8 +308,6 @@ def _body(report: Report, blank: Iterable[tuple[str, str]] = ()) -> list[tuple[s
 
 def write_docx(report: Report, path: Path, blank: Iterable[tuple[str, str]] = ()) -> Path:
     import docx
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     document = docx.Document()
     for kind, content in _body(report, blank):
@@ -316,12 +317,16 @@ def write_docx(report: Report, path: Path, blank: Iterable[tuple[str, str]] = ()
             document.add_paragraph(str(content))
         elif kind == "table":
             assert isinstance(content, Table)
-            _docx_table(document, content, OxmlElement, qn)
+            _docx_table(document, content)
     document.save(str(path))
     return path
 
 
-def _docx_table(document, layout: Table, OxmlElement, qn) -> None:  # noqa: N803
+def _docx_table(document, layout: Table) -> None:
+    """Real merges: cell.merge writes w:gridSpan across columns and w:vMerge down rows."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     table = document.add_table(rows=len(layout.rows), cols=layout.width)
     table.style = "Table Grid"
     placed: set[int] = set()
@@ -353,7 +358,8 @@ h1 { font-size: 16pt; text-align: center; }
 p.heading { font-weight: bold; }
 table { border-collapse: collapse; width: 100%; margin: 6pt 0; }
 td { border: 1px solid #000; padding: 2pt 3pt; text-align: center; vertical-align: middle; }
-td.vertical { writing-mode: vertical-rl; }
+td.rotated { writing-mode: vertical-rl; }
+td.stacked { width: 1.2em; word-break: break-all; }
 """
 
 
@@ -391,7 +397,7 @@ def _html_table(layout: Table) -> str:
             if cell.colspan > 1:
                 attributes += f' colspan="{cell.colspan}"'
             if cell.vertical:
-                attributes += ' class="vertical"'
+                attributes += f' class="{cell.vertical}"'
             cells.append(f"<td{attributes}>{html.escape(cell.text)}</td>")
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</table>")
@@ -465,7 +471,12 @@ def print_to_pdf(html_path: Path, pdf_path: Path, profile_dir: Path, timeout: fl
 
 @dataclass
 class PdfText:
-    """The text layer of a PDF, per page, with whitespace removed (labels wrap inside cells)."""
+    """The text layer of a PDF as a reader of the page sees it, to tell where a label is printed.
+
+    Whitespace is removed (labels wrap inside cells) and the text is NFKC-folded: fonts such as
+    Noto CJK map shared glyphs to Kangxi radical code points in their ToUnicode tables, so the
+    text layer says ⾏ (U+2F8F) where the page shows 行 (U+884C).
+    """
 
     pages: list[str] = field(default_factory=list)
 
@@ -474,11 +485,20 @@ class PdfText:
         from pypdf import PdfReader
 
         reader = PdfReader(str(pdf_path))
-        return cls(["".join((page.extract_text() or "").split()) for page in reader.pages])
+        return cls([_folded(page.extract_text() or "") for page in reader.pages])
 
     def pages_with(self, fragment: str) -> list[int]:
-        squeezed = "".join(fragment.split())
-        return [number for number, text in enumerate(self.pages, start=1) if squeezed in text]
+        folded = _folded(fragment)
+        return [number for number, text in enumerate(self.pages, start=1) if folded in text]
+
+    def page_of(self, fragment: str) -> int:
+        found = self.pages_with(fragment)
+        assert len(found) == 1, f"the label {fragment!r} should be printed on exactly one page, found on {found}"
+        return found[0]
+
+
+def _folded(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def expected_pages(report: Report, pdf: PdfText) -> dict[tuple[str, str, str], int]:
@@ -487,19 +507,13 @@ def expected_pages(report: Report, pdf: PdfText) -> dict[tuple[str, str, str], i
                  "punishment": "行政处罚", "coercion": "行政强制", "fees": "行政事业性收费"}
     row_pages: dict[tuple[str, str], int] = {}
     for key, fragment in t2_labels.items():
-        row_pages[("t2", key)] = _single_page(pdf, fragment)
+        row_pages[("t2", key)] = pdf.page_of(fragment)
     for row in report.t3:
-        row_pages[("t3", row.key)] = _single_page(pdf, row.fragment)
-    t4_page = _single_page(pdf, "未经复议直接起诉")
+        row_pages[("t3", row.key)] = pdf.page_of(row.fragment)
+    t4_page = pdf.page_of("未经复议直接起诉")
     for key in T4_ROWS:
         row_pages[("t4", key)] = t4_page
     return {key: row_pages[key[:2]] for key in report.figures()}
-
-
-def _single_page(pdf: PdfText, fragment: str) -> int:
-    found = pdf.pages_with(fragment)
-    assert len(found) == 1, f"the label {fragment!r} should be printed on exactly one page, found on {found}"
-    return found[0]
 
 
 def consistency_violations(report: Report) -> list[str]:

