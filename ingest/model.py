@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -69,6 +70,15 @@ class Report:
     figures: list[Figure] = field(default_factory=list)
     uncertain: list[Uncertain] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    table_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Where each table with figures is printed in `text` (start, end)."""
+    page_starts: list[int] = field(default_factory=list)
+    """Offset in `text` where each page begins (PDF only)."""
+
+    def page_at(self, offset: int) -> int | None:
+        if not self.page_starts:
+            return None
+        return bisect.bisect_right(self.page_starts, offset)
 
     def figure(self, table: str, row: str, col: str) -> Figure | None:
         for candidate in self.figures:

@@ -94,10 +94,10 @@ def build_report(source: str, document: RawDocument) -> Report:
     text = separator.join(parts)
     pages = [Page(number=number, text=page_text) for number, page_text in enumerate(document.pages, start=1)]
 
+    page_starts = starts if document.paginated else []
+
     def page_at(position: int) -> int | None:
-        if not document.paginated:
-            return None
-        return bisect.bisect_right(starts, position)
+        return bisect.bisect_right(page_starts, position) if page_starts else None
 
     if not text.strip():
         raise UnreadableReport(source, "文件中没有可读的文字", "the file has no readable text")
@@ -122,4 +122,10 @@ def build_report(source: str, document: RawDocument) -> Report:
         figures=figures,
         uncertain=uncertain,
         checks=run_checks(figures),
+        table_spans={
+            table: (region.start, region.end)
+            for table, region in regions.items()
+            if any(figure.table == table for figure in figures)
+        },
+        page_starts=page_starts,
     )

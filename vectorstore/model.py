@@ -42,6 +42,11 @@ class Chunk:
             "kind": self.kind,
         }
 
+    def indexed_text(self) -> str:
+        """What is embedded and tokenised: the text under its report and section, so that a query
+        naming the agency or year finds it."""
+        return f"{self.agency} {self.year}年 {self.section_title}\n{self.text}"
+
     @classmethod
     def from_metadata(cls, chunk_id: str, text: str, meta: dict) -> Chunk:
         page = int(meta["page"])

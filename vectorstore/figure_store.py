@@ -1,0 +1,206 @@
+"""Reports, figures and checks in SQL (SQLAlchemy, the only module importing it): SQLite by
+default, PostgreSQL by URL. It is also the ingest journal: a report is `pending` until every
+store holds it, then `complete` in the same transaction that writes its figures."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.exc import OperationalError
+
+from ingest.model import Report
+
+metadata = MetaData()
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False, index=True),
+    Column("title", Text),
+    Column("agency", String(200), index=True),
+    Column("region", String(200)),
+    Column("year", Integer, index=True),
+    Column("format", String(10)),
+    Column("status", String(10), nullable=False, index=True),
+    Column("chunks", Integer, default=0),
+    Column("failing_checks", Integer, default=0),
+    Column("sections", Text),
+    Column("ingested_at", DateTime),
+)
+figures = Table(
+    "figures",
+    metadata,
+    Column("report_id", String(40), nullable=False, index=True),
+    Column("agency", String(200)),
+    Column("year", Integer),
+    Column("tbl", String(4), nullable=False),
+    Column("row", String(40), nullable=False),
+    Column("col", String(40), nullable=False),
+    Column("value", Float),
+    Column("value_text", String(40)),
+    Column("raw", String(80)),
+    Column("unit", String(10)),
+    Column("page", Integer),
+    Index("figures_lookup", "agency", "year", "tbl", "row", "col"),
+    Index("figures_across", "tbl", "row", "col", "year"),
+)
+checks = Table(
+    "checks",
+    metadata,
+    Column("report_id", String(40), nullable=False, index=True),
+    Column("rule", String(40)),
+    Column("location", String(40)),
+    Column("status", String(20)),
+    Column("detail", Text),
+)
+
+
+class StoreUnavailable(RuntimeError):
+    """The figure store is locked or unreachable."""
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    id: str
+    source: str
+    content_hash: str
+    title: str | None
+    agency: str | None
+    region: str | None
+    year: int | None
+    format: str | None
+    status: str
+    chunks: int
+    failing_checks: int
+
+
+class FigureStore:
+    def __init__(self, url: str) -> None:
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(url, future=True)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+
+    def begin(self, report_id: str, source: str, content_hash: str, report: Report) -> None:
+        """Journal a report as pending before any other store is touched."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(reports).where(reports.c.id == report_id))
+            connection.execute(
+                reports.insert().values(
+                    id=report_id, source=source, content_hash=content_hash, title=report.title,
+                    agency=report.agency, region=report.region, year=report.year, format=report.format,
+                    status="pending", chunks=0, failing_checks=len(report.failing_checks()),
+                    sections=json.dumps([{"n": s.n, "title": s.title, "page": s.page} for s in report.sections],
+                                        ensure_ascii=False),
+                    ingested_at=datetime.now(UTC),
+                )
+            )
+
+    def complete(self, report_id: str, report: Report, chunk_count: int) -> None:
+        """Figures, checks and the `complete` mark in one transaction."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(figures).where(figures.c.report_id == report_id))
+            connection.execute(delete(checks).where(checks.c.report_id == report_id))
+            if report.figures:
+                connection.execute(
+                    figures.insert(),
+                    [
+                        {
+                            "report_id": report_id, "agency": report.agency, "year": report.year,
+                            "tbl": f.table, "row": f.row, "col": f.col,
+                            "value": None if f.value is None else float(f.value),
+                            "value_text": None if f.value is None else str(f.value),
+                            "raw": f.raw, "unit": f.unit, "page": f.page,
+                        }
+                        for f in report.figures
+                    ],
+                )
+            if report.checks:
+                connection.execute(
+                    checks.insert(),
+                    [
+                        {"report_id": report_id, "rule": c.rule, "location": c.where, "status": c.status,
+                         "detail": c.detail}
+                        for c in report.checks
+                    ],
+                )
+            connection.execute(
+                update(reports).where(reports.c.id == report_id).values(status="complete", chunks=chunk_count)
+            )
+
+    def remove(self, report_id: str) -> None:
+        with self.engine.begin() as connection:
+            for table in (figures, checks):
+                connection.execute(delete(table).where(table.c.report_id == report_id))
+            connection.execute(delete(reports).where(reports.c.id == report_id))
+
+    def reports(self, status: str | None = "complete") -> list[StoredReport]:
+        query = select(*[reports.c[name] for name in StoredReport.__dataclass_fields__])
+        if status:
+            query = query.where(reports.c.status == status)
+        query = query.order_by(reports.c.agency, reports.c.year)
+        return [StoredReport(**row._mapping) for row in self._read(query)]
+
+    def by_hash(self, content_hash: str) -> StoredReport | None:
+        return next((r for r in self.reports() if r.content_hash == content_hash), None)
+
+    def by_source(self, source: str) -> list[StoredReport]:
+        return [r for r in self.reports() if r.source == source]
+
+    def find(self, id_or_prefix: str) -> list[StoredReport]:
+        return [r for r in self.reports(status=None) if r.id.startswith(id_or_prefix) or r.source == id_or_prefix]
+
+    def agencies(self) -> list[tuple[str, str | None]]:
+        query = select(reports.c.agency, reports.c.region).where(reports.c.status == "complete").distinct()
+        return [(row.agency, row.region) for row in self._read(query) if row.agency]
+
+    def figure_count(self) -> int:
+        return self._read(select(func.count()).select_from(figures))[0][0]
+
+    def figure_report_ids(self) -> set[str]:
+        return {row[0] for row in self._read(select(figures.c.report_id).distinct())}
+
+    def _read(self, query) -> list:
+        try:
+            with self.engine.connect() as connection:
+                return connection.execute(query).all()
+        except OperationalError as error:
+            raise StoreUnavailable(f"数字库暂时不可用 / figure store unavailable: {error.orig}") from error
+
+
+def figure_value(text: str | None) -> int | Decimal | None:
+    if text is None:
+        return None
+    return Decimal(text) if "." in text else int(text)
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

@@ -1,0 +1,106 @@
+"""Ingestion into every store, atomically per report and idempotently by content hash.
+
+The figure store doubles as the journal: a report is written there as `pending` first, then to
+Chroma and the BM25 files, then its figures and the `complete` mark go in one transaction. A
+crash at any point leaves a `pending` row (or nothing), and `repair()` removes every trace of
+unfinished reports from all stores, so the next run ingests them again from scratch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ingest.errors import UnreadableReport
+from ingest.reader import read_report
+from vectorstore.chroma_index import ChromaIndex
+from vectorstore.chunking import Chunker
+from vectorstore.embedding import Embedder
+from vectorstore.figure_store import FigureStore, StoredReport
+from vectorstore.lexical import LexicalIndex
+
+Status = Literal["ingested", "unchanged", "replaced", "failed"]
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    path: str
+    status: Status
+    report_id: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    chunks: int = 0
+    reason: str = ""
+
+
+class Indexer:
+    def __init__(
+        self,
+        store: FigureStore,
+        vectors: ChromaIndex,
+        lexical: LexicalIndex,
+        embedder: Embedder,
+        chunker: Chunker,
+        max_bytes: int,
+    ) -> None:
+        self.store = store
+        self.vectors = vectors
+        self.lexical = lexical
+        self.embedder = embedder
+        self.chunker = chunker
+        self.max_bytes = max_bytes
+
+    def repair(self) -> int:
+        """Remove unfinished reports and orphans from every store; returns how many were removed."""
+        removed = 0
+        for report in self.store.reports(status="pending"):
+            self._erase(report.id)
+            removed += 1
+        complete = {report.id for report in self.store.reports()}
+        for orphan in (self.vectors.report_ids() | self.lexical.report_ids()) - complete:
+            self.vectors.delete_report(orphan)
+            self.lexical.delete_report(orphan)
+            removed += 1
+        self.lexical.sweep_temporary_files()
+        return removed
+
+    def ingest(self, path: Path) -> IngestOutcome:
+        source = str(path.resolve())
+        try:
+            data = path.read_bytes() if path.stat().st_size <= self.max_bytes else b""
+        except OSError as error:
+            return IngestOutcome(str(path), "failed", reason=f"无法打开 / cannot open: {error.strerror}")
+        content_hash = hashlib.sha256(data).hexdigest()
+        report_id = content_hash[:16]
+        known = self.store.by_hash(content_hash) if data else None
+        if known is not None:
+            same = "" if known.source == source else f"与 {Path(known.source).name} 内容相同 / same content as it"
+            return IngestOutcome(str(path), "unchanged", known.id, known.agency, known.year, known.chunks, same)
+        try:
+            report = read_report(path, max_bytes=self.max_bytes)
+        except UnreadableReport as error:
+            return IngestOutcome(str(path), "failed", reason=error.message)
+        older = [stored for stored in self.store.by_source(source) if stored.id != report_id]
+        chunks = self.chunker.chunks(report, report_id)
+        self.store.begin(report_id, source, content_hash, report)
+        self.vectors.delete_report(report_id)
+        self.lexical.delete_report(report_id)
+        if chunks:
+            self.vectors.add(chunks, self.embedder.embed_passages([chunk.indexed_text() for chunk in chunks]))
+        self.lexical.add(report_id, chunks)
+        self.store.complete(report_id, report, len(chunks))
+        for stored in older:
+            self._erase(stored.id)
+        status: Status = "replaced" if older else "ingested"
+        return IngestOutcome(str(path), status, report_id, report.agency, report.year, len(chunks))
+
+    def remove(self, report: StoredReport) -> None:
+        self._erase(report.id)
+
+    def _erase(self, report_id: str) -> None:
+        # The journal row goes last: until then a crash leaves it for repair() to finish.
+        self.vectors.delete_report(report_id)
+        self.lexical.delete_report(report_id)
+        self.store.remove(report_id)

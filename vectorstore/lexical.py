@@ -1,0 +1,93 @@
+"""BM25 over jieba tokens (rank-bm25, the only module importing it), one file per report on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from vectorstore.model import Chunk, Hit, SearchFilters
+from vectorstore.segmenter import Segmenter
+
+
+class LexicalIndex:
+    """Persisted beside the vectors: `<dir>/<report_id>.json` holds a report's chunks and tokens.
+
+    A report file is written whole (temporary file, then rename), so a crash leaves either the old
+    file or the new one; files of reports that never completed are swept by the indexer.
+    """
+
+    def __init__(self, directory: Path, segmenter: Segmenter) -> None:
+        self.directory = directory
+        self.segmenter = segmenter
+        directory.mkdir(parents=True, exist_ok=True)
+        self._docs: dict[str, list[tuple[Chunk, list[str]]]] | None = None
+        self._bm25 = None
+        self._flat: list[tuple[Chunk, list[str]]] = []
+
+    def add(self, report_id: str, chunks: list[Chunk]) -> None:
+        entries = [
+            {"id": chunk.id, "text": chunk.text, "meta": chunk.metadata(), "tokens": self.segmenter.tokens(chunk.indexed_text())}
+            for chunk in chunks
+        ]
+        handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(entries, out, ensure_ascii=False)
+        os.replace(temporary, self.directory / f"{report_id}.json")
+        if self._docs is not None:
+            self._docs[report_id] = [(Chunk.from_metadata(e["id"], e["text"], e["meta"]), e["tokens"]) for e in entries]
+        self._bm25 = None
+
+    def delete_report(self, report_id: str) -> None:
+        (self.directory / f"{report_id}.json").unlink(missing_ok=True)
+        if self._docs is not None:
+            self._docs.pop(report_id, None)
+        self._bm25 = None
+
+    def report_ids(self) -> set[str]:
+        return {path.stem for path in self.directory.glob("*.json")}
+
+    def sweep_temporary_files(self) -> None:
+        for path in self.directory.glob("*.tmp"):
+            path.unlink(missing_ok=True)
+
+    def search(self, query: str, top_k: int, filters: SearchFilters) -> list[Hit]:
+        query_tokens = self.segmenter.tokens(query)
+        if not query_tokens:
+            return []
+        bm25 = self._index()
+        if bm25 is None:
+            return []
+        scores = bm25.get_scores(query_tokens)
+        ranked = sorted(range(len(scores)), key=lambda position: -scores[position])
+        hits = []
+        for position in ranked:
+            if scores[position] <= 0:
+                break
+            chunk = self._flat[position][0]
+            if filters.admits(chunk.metadata()):
+                hits.append(Hit(chunk, float(scores[position])))
+                if len(hits) == top_k:
+                    break
+        return hits
+
+    def _load(self) -> dict[str, list[tuple[Chunk, list[str]]]]:
+        if self._docs is None:
+            self._docs = {}
+            for path in sorted(self.directory.glob("*.json")):
+                entries = json.loads(path.read_text(encoding="utf-8"))
+                self._docs[path.stem] = [
+                    (Chunk.from_metadata(e["id"], e["text"], e["meta"]), e["tokens"]) for e in entries
+                ]
+        return self._docs
+
+    def _index(self):
+        if self._bm25 is None:
+            from rank_bm25 import BM25Okapi
+
+            self._flat = [entry for report in self._load().values() for entry in report]
+            if not self._flat:
+                return None
+            self._bm25 = BM25Okapi([tokens or ["∅"] for _, tokens in self._flat])
+        return self._bm25
