@@ -28,7 +28,12 @@ class LexicalIndex:
 
     def add(self, report_id: str, chunks: list[Chunk]) -> None:
         entries = [
-            {"id": chunk.id, "text": chunk.text, "meta": chunk.metadata(), "tokens": self.segmenter.tokens(chunk.indexed_text())}
+            {
+                "id": chunk.id,
+                "text": chunk.text,
+                "meta": chunk.metadata(),
+                "tokens": self.segmenter.tokens(chunk.indexed_text()),
+            }
             for chunk in chunks
         ]
         handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
