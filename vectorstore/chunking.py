@@ -68,17 +68,17 @@ class Chunker:
             yield section.n, section.title, section.start, end
 
     def _pack(self, sentences: list[_Sentence], overlap: bool = True):
-        """Greedy packing of whole sentences up to the token budget, with a sentence overlap."""
+        """Greedy packing of whole sentences up to the token budget, with a sentence overlap.
+
+        Sizes are measured on the joined text: BPE token counts are not additive across joins."""
         current: list[_Sentence] = []
-        size = 0
         for sentence in self._fit(sentences):
-            tokens = self.counter.count(sentence.text)
-            if current and size + tokens > self.chunk_tokens:
+            if current and self.counter.count(_joined(current)[0] + sentence.text) > self.chunk_tokens:
                 yield _joined(current)
-                current, size = (self._overlap(current) if overlap else []), 0
-                size = sum(self.counter.count(s.text) for s in current)
+                current = self._overlap(current) if overlap else []
+                if current and self.counter.count(_joined(current)[0] + sentence.text) > self.chunk_tokens:
+                    current = []
             current.append(sentence)
-            size += tokens
         if current:
             yield _joined(current)
 
