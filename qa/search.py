@@ -29,10 +29,7 @@ class SearchService:
         self.store = store
 
     def search(self, request: SearchRequest) -> list[Hit]:
-        complete = self.store.reports()
-        if not complete:
-            return []
-        agencies = self._agencies(request, [(r.agency or "", r.region) for r in complete])
+        agencies = self._agencies(request)
         if agencies is not None and not agencies:
             return []
         filters = SearchFilters(
@@ -41,20 +38,22 @@ class SearchService:
             year_to=request.year_to,
             section=request.section,
             format=request.format,
-            report_ids=tuple(report.id for report in complete),
+            excluded_reports=tuple(report.id for report in self.store.reports(status="pending")),
         )
         return self.retriever.search(request.query, request.top_k, filters, request.mode)
 
-    def _agencies(self, request: SearchRequest, known: list[tuple[str, str | None]]) -> list[str] | None:
+    def _agencies(self, request: SearchRequest) -> list[str] | None:
         """None: no restriction; an empty list: nothing can match."""
-        names = sorted({agency for agency, _ in known if agency})
+        if not (request.agency or request.region):
+            return None
+        known = self.store.agencies()
         chosen: set[str] | None = None
         if request.agency:
-            chosen = set(match_agencies(request.agency, names))
+            chosen = set(match_agencies(request.agency, sorted({agency for agency, _ in known})))
         if request.region:
             in_region = {agency for agency, region in known if request.region in (region or "") + agency}
             chosen = in_region if chosen is None else chosen & in_region
-        return None if chosen is None else sorted(chosen)
+        return sorted(chosen or ())
 
 
 def hit_json(hit: Hit) -> dict:

@@ -104,8 +104,8 @@ def _where(filters: SearchFilters) -> dict | None:
         clauses.append({"section": filters.section})
     if filters.format is not None:
         clauses.append({"format": filters.format})
-    if filters.report_ids:
-        clauses.append({"report_id": {"$in": list(filters.report_ids)}})
+    if filters.excluded_reports:
+        clauses.append({"report_id": {"$nin": list(filters.excluded_reports)}})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}

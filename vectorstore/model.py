@@ -77,8 +77,8 @@ class SearchFilters:
     year_to: int | None = None
     section: int | None = None
     format: str | None = None
-    report_ids: tuple[str, ...] = field(default=())
-    """Only these reports (the complete ones); empty means no restriction."""
+    excluded_reports: tuple[str, ...] = field(default=())
+    """Reports being ingested right now: not complete, so not to be cited."""
 
     def admits(self, meta: dict) -> bool:
         year = int(meta["year"])
@@ -88,7 +88,7 @@ class SearchFilters:
             and (self.year_to is None or year <= self.year_to)
             and (self.section is None or int(meta["section"]) == self.section)
             and (self.format is None or meta["format"] == self.format)
-            and (not self.report_ids or meta["report_id"] in self.report_ids)
+            and meta["report_id"] not in self.excluded_reports
         )
 
 
