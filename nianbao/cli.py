@@ -39,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     search.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
     search.add_argument("--json", action="store_true")
 
+    ask = commands.add_parser("ask", help="提问：数字来自表格工具，其他内容来自报告原文，均附出处")
+    ask.add_argument("question")
+    ask.add_argument("--agency", help="默认单位（问题中没有提到单位时使用）")
+    ask.add_argument("--json", action="store_true")
+
     commands.add_parser("reports", help="列出已入库的年报")
     remove = commands.add_parser("remove", help="从所有存储中删除一份年报")
     remove.add_argument("report", help="年报编号（或其前缀）或源文件路径")
@@ -57,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             return _search(container, args)
         if args.command == "reports":
             return _reports(container)
+        if args.command == "ask":
+            return _ask(container, args.question, args.agency, args.json)
         return _remove(container, args.report)
     except (RuntimeError, ValueError) as error:
         print(f"错误 / error: {error}", file=sys.stderr)
@@ -139,6 +146,26 @@ def _search(container, args) -> int:
         print(f"[{number}] {result['agency']} {result['year']}年 · {result['section_title']}{page}"
               f"  ({os.path.basename(result['source'])}, {result['score']:.4f})")
         print(f"    {result['text'][:200]}")
+    return 0
+
+
+def _ask(container, question: str, agency: str | None, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(container.answerer.ask(question, agency).json(), ensure_ascii=False, indent=2))
+        return 0
+    answer = None
+    for piece in container.answerer.stream(question, agency):
+        if piece is None:
+            print("\n（模型的措辞中有无法核对的数字，以下改用核对过的回答）")
+        elif isinstance(piece, str):
+            print(piece, end="", flush=True)
+        else:
+            answer = piece
+    print()
+    for number, citation in enumerate(answer.citations if answer else [], start=1):
+        page = f" 第{citation.page}页" if citation.page else ""
+        print(f"  [{number}] {citation.agency} {citation.year}年 · {citation.section_title}{page} · "
+              f"{os.path.basename(citation.source)}：{citation.quote}")
     return 0
 
 

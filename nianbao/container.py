@@ -5,7 +5,10 @@ from __future__ import annotations
 from functools import cached_property
 
 from nianbao.settings import Settings
+from qa.answerer import Answerer
 from qa.search import SearchService
+from qa.tools import FigureTools
+from qa.vocabulary import load_vocabulary
 from vectorstore.chroma_index import ChromaIndex
 from vectorstore.chunking import Chunker
 from vectorstore.embedding import Embedder, make_embedder
@@ -57,3 +60,24 @@ class Container:
     @cached_property
     def search(self) -> SearchService:
         return SearchService(self.retriever, self.figure_store)
+
+    @cached_property
+    def answerer(self) -> Answerer:
+        vocabulary = load_vocabulary()
+        return Answerer(
+            self.figure_store,
+            self.search,
+            FigureTools(self.figure_store, vocabulary),
+            vocabulary,
+            Segmenter(),
+            phraser=self.phraser,
+        )
+
+    @cached_property
+    def phraser(self):
+        """The LLM that phrases answers, or None: the deterministic composer is the default."""
+        if self.settings.llm_backend == "none":
+            return None
+        from qa.llm import GuardedPhraser, make_chat_model
+
+        return GuardedPhraser(make_chat_model(self.settings), self.settings.prompts_dir)

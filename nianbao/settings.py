@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(320, gt=32, description="Chunk size in cl100k_base tokens.")
     chunk_overlap_tokens: int = Field(48, ge=0)
 
+    llm_backend: Literal["none", "llamacpp", "openai"] = Field(
+        "none", description="none: the deterministic composer answers; otherwise an LLM phrases it."
+    )
+    llm_model_path: Path | None = Field(None, description="llamacpp: a local GGUF file.")
+    llm_base_url: str | None = Field(None, description="openai: an OpenAI-compatible endpoint (vLLM, Ollama…).")
+    llm_api_key: str = Field("not-needed", repr=False)
+    llm_model: str = "local-model"
+    llm_temperature: float = 0.1
+    llm_max_tokens: int = 384
+    prompts_dir: Path = Field(Path(__file__).resolve().parent.parent / "prompts")
+
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)

@@ -78,6 +78,23 @@ checks = Table(
 )
 
 
+@dataclass(frozen=True)
+class StoredFigure:
+    report_id: str
+    agency: str
+    year: int
+    table: str
+    row: str
+    col: str
+    value: int | Decimal | None
+    raw: str
+    unit: str | None
+    page: int | None
+    source: str
+    failing: tuple[str, ...]
+    """Rules the report's tables break, with their details."""
+
+
 class StoreUnavailable(RuntimeError):
     """The figure store is locked or unreachable."""
 
@@ -178,6 +195,48 @@ class FigureStore:
     def agencies(self) -> list[tuple[str, str | None]]:
         query = select(reports.c.agency, reports.c.region).where(reports.c.status == "complete").distinct()
         return [(row.agency, row.region) for row in self._read(query) if row.agency]
+
+    def cells(
+        self,
+        table: str,
+        row: str,
+        col: str,
+        agencies: list[str] | None = None,
+        years: list[int] | None = None,
+    ) -> list[StoredFigure]:
+        """One cell across agencies and years (complete reports only), indexed by (tbl,row,col,year)."""
+        query = (
+            select(figures, reports.c.source)
+            .join(reports, reports.c.id == figures.c.report_id)
+            .where(reports.c.status == "complete", figures.c.tbl == table, figures.c.row == row, figures.c.col == col)
+        )
+        if agencies:
+            query = query.where(figures.c.agency.in_(agencies))
+        if years:
+            query = query.where(figures.c.year.in_(years))
+        rows = self._read(query.order_by(figures.c.agency, figures.c.year))
+        failing = self._failing({row.report_id for row in rows})
+        return [
+            StoredFigure(
+                report_id=r.report_id, agency=r.agency, year=r.year, table=r.tbl, row=r.row, col=r.col,
+                value=figure_value(r.value_text), raw=r.raw or "", unit=r.unit, page=r.page, source=r.source,
+                failing=failing.get(r.report_id, ()),
+            )
+            for r in rows
+        ]
+
+    def years_of(self, agency: str) -> list[int]:
+        query = select(reports.c.year).where(reports.c.status == "complete", reports.c.agency == agency)
+        return sorted({row.year for row in self._read(query) if row.year})
+
+    def _failing(self, report_ids: set[str]) -> dict[str, tuple[str, ...]]:
+        if not report_ids:
+            return {}
+        query = select(checks).where(checks.c.report_id.in_(report_ids), checks.c.status == "fail")
+        found: dict[str, list[str]] = {}
+        for row in self._read(query):
+            found.setdefault(row.report_id, []).append(f"{row.rule}[{row.location}]: {row.detail}")
+        return {key: tuple(value) for key, value in found.items()}
 
     def figure_count(self) -> int:
         return self._read(select(func.count()).select_from(figures))[0][0]

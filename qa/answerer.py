@@ -1,0 +1,211 @@
+"""Answers with citations: figures from tools, everything else from retrieved text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from qa import composer
+from qa.composer import Citations
+from qa.model import Answer, Route
+from qa.search import SearchRequest, SearchService
+from qa.tools import FigureTools, FigureValue, percent
+from qa.understanding import AgencyDirectory, Frame, Understanding
+from qa.vocabulary import Vocabulary
+from vectorstore.figure_store import FigureStore
+from vectorstore.segmenter import Segmenter
+
+MAX_QUESTION_CHARS = 500
+T3_RESULT_FIGURES = {"granted", "partial", "denied", "unable", "not_processed"}
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str
+    content: str
+
+
+class Answerer:
+    def __init__(
+        self,
+        store: FigureStore,
+        search: SearchService,
+        tools: FigureTools,
+        vocabulary: Vocabulary,
+        segmenter: Segmenter,
+        phraser=None,
+    ) -> None:
+        self.store = store
+        self.search = search
+
+        self.vocabulary = vocabulary
+        self.segmenter = segmenter
+        self.phraser = phraser
+        self._tools = tools.langchain_tools()
+
+    def ask(self, question: str, agency: str | None = None, history: list[Turn] | None = None) -> Answer:
+        answer = self.compose(question, agency, history)
+        if self.phraser is not None and answer.route != "none":
+            return self.phraser.rephrase(question, answer)
+        return answer
+
+    def stream(self, question: str, agency: str | None = None,
+               history: list[Turn] | None = None) -> Iterator[str | Answer]:
+        """Text pieces as they are produced, then the final Answer (the guarded one)."""
+        answer = self.compose(question, agency, history)
+        if self.phraser is not None and answer.route != "none":
+            yield from self.phraser.stream(question, answer)
+            return
+        yield from re.findall(r".{1,12}", answer.answer, flags=re.S)
+        yield answer
+
+    def compose(self, question: str, agency: str | None = None, history: list[Turn] | None = None) -> Answer:
+        text = (question or "").strip()
+        if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
+            return Answer("请输入您想了解的问题，例如：" + "、".join(composer.EXAMPLES), "none")
+        text = text[:MAX_QUESTION_CHARS]
+        earlier = [turn.content[:MAX_QUESTION_CHARS] for turn in history or [] if turn.role == "user"]
+        self._directory = AgencyDirectory(self.store.agencies())
+        understanding = Understanding(self.vocabulary, self._directory, self.store.years_of)
+        frame = understanding.understand(text, agency, earlier)
+        if not frame.in_scope:
+            return Answer(composer.out_of_scope(), "none")
+        if frame.unknown_place and not frame.agencies and not frame.ambiguous:
+            return Answer(composer.out_of_scope(f"抱歉，目前没有收录{frame.unknown_place}的政府信息公开工作年度报告。"),
+                          "none")
+        if frame.ambiguous and frame.intent not in ("rank", "sum"):
+            names = "、".join(frame.ambiguous)
+            route: Route = "figures" if frame.figure else "documents"
+            return Answer(f"您问的是哪个单位？收录了这些可能的单位：{names}。请说明单位全称后再问一次。", route)
+        if frame.figure is None:
+            return self._documents(frame)
+        return self._figures(frame)
+
+    # Figures ---------------------------------------------------------------------------------
+
+    def _figures(self, frame: Frame) -> Answer:
+        citations = Citations()
+        column = frame.column
+        columns = list(column.cols) if column else []
+        column_label = column.label if column else ""
+        figure = frame.figure.name
+        computed: list[str] = []
+        if frame.intent in ("rank", "sum") or (not frame.agencies and frame.intent != "lookup"):
+            agencies = frame.agencies or None
+            year = self._year_for(frame, agencies)
+            if year is None:
+                return Answer("没有找到这些单位同一年度的报告，无法汇总。", "none")
+            found = self._tools["figure_across"].invoke(
+                {"figure": figure, "years": [year], "agencies": agencies or [], "columns": columns}
+            )
+            if not found:
+                return Answer(f"没有找到{year}年的相关数字。", "none")
+            if frame.intent == "rank":
+                ranked = sorted([v for v in found if v.value is not None], key=lambda v: (-v.value, v.agency))
+                text = composer.ranking(ranked, citations, year, column_label)
+            else:
+                text, computed = composer.total(found, citations, year, column_label)
+            return self._figure_answer(text + composer.warnings(found), "aggregate", citations, computed, frame)
+        if not frame.agencies:
+            return Answer("请说明是哪个单位的报告，例如：" + "、".join(composer.EXAMPLES), "figures")
+        agency = frame.agencies[0]
+        available = self.store.years_of(agency)
+        years = [year for year in frame.years if year in available] if frame.years else available[-1:]
+        missing = [year for year in frame.years if year not in available]
+        if not years:
+            shown = "、".join(str(year) for year in available) or "无"
+            asked = "、".join(str(year) for year in missing)
+            return Answer(f"没有找到{agency}{asked}年的报告。已收录的年度：{shown}。", "none")
+        note = "" if frame.years else f"（未指明年度，按已收录的最新一份、{years[0]}年度的报告回答）"
+        values = [self._value(agency, year, figure, columns) for year in years]
+        if frame.intent == "share":
+            text, computed = self._share(values[-1], frame, citations, column_label)
+        elif frame.intent == "compare" and len(values) >= 2:
+            text, computed = composer.compare(values[-2], values[-1], citations, column_label)
+        elif frame.intent == "trend" and len(values) >= 2:
+            text = composer.trend(values, citations, column_label)
+        else:
+            text = " ".join(composer.describe(value, citations, column_label) for value in values)
+        if missing:
+            text += f"（没有找到{'、'.join(map(str, missing))}年的报告。）"
+        route: Route = "figures" if frame.intent == "lookup" else "aggregate"
+        body = note + text + composer.warnings(values)
+        if frame.narrative:
+            documents = self._documents(frame, citations)
+            if documents.route != "none":
+                return self._figure_answer(body + "\n" + documents.answer, "mixed", citations, computed, frame)
+        return self._figure_answer(body, route, citations, computed, frame)
+
+    def _value(self, agency: str, year: int, figure: str, columns: list[str]) -> FigureValue:
+        return self._tools["lookup_figure"].invoke(
+            {"agency": agency, "year": year, "figure": figure, "columns": columns}
+        )
+
+    def _share(self, part: FigureValue, frame: Frame, citations: Citations, column_label: str):
+        if frame.column is not None:
+            whole = self._value(part.agency, part.year, frame.figure.name, [])
+        elif frame.figure.name in T3_RESULT_FIGURES:
+            whole = self._value(part.agency, part.year, "total_processed", [])
+        else:
+            return composer.describe(part, citations, column_label), []
+        text = composer.describe(part, citations, column_label) + composer.describe(whole, citations)
+        rate = percent(part.value, whole.value) if part.value is not None and whole.value else None
+        if rate is None:
+            return text, []
+        return text + f"占比{rate}%。", [f"{rate}"]
+
+    def _year_for(self, frame: Frame, agencies: list[str] | None) -> int | None:
+        if frame.years:
+            return frame.years[-1]
+        names = agencies or [name for name, _ in self.store.agencies()]
+        sets = [set(self.store.years_of(name)) for name in names]
+        common = set.intersection(*sets) if sets else set()
+        return max(common) if common else (max(set.union(*sets)) if sets and set.union(*sets) else None)
+
+    def _figure_answer(self, text: str, route: Route, citations: Citations, computed: list[str],
+                       frame: Frame) -> Answer:
+        return Answer(text.strip(), route, citations.figures, citations.items, computed=computed)
+
+    # Documents -------------------------------------------------------------------------------
+
+    def _documents(self, frame: Frame, citations: Citations | None = None) -> Answer:
+        own_citations = citations or Citations()
+        query = self._topic(frame)
+        agency = frame.agencies[0] if len(frame.agencies) == 1 else None
+        request = SearchRequest(
+            query=query,
+            agency=agency,
+            year_from=min(frame.years) if frame.years else None,
+            year_to=max(frame.years) if frame.years else None,
+            top_k=12,
+        )
+        hits = self.search.search(request)
+        if not hits and (request.year_from or request.agency):
+            hits = self.search.search(SearchRequest(query=query, agency=agency, top_k=12))
+        hits = _prefer_section(hits, self.vocabulary.section_hint(frame.text))
+        tokens = set(self.segmenter.tokens(query))
+        chosen = composer.best_sentences(hits, tokens, self.segmenter.tokens)
+        relevant = [(hit, sentence) for hit, sentence in chosen
+                    if tokens & set(self.segmenter.tokens(hit.chunk.indexed_text()))]
+        if not relevant:
+            return Answer(composer.out_of_scope("抱歉，已收录的报告中没有找到与这个问题相关的内容。"), "none")
+        text = "根据已收录报告的原文：\n" + composer.passages(relevant, own_citations)
+        return Answer(text, "documents", own_citations.figures, own_citations.items)
+
+    def _topic(self, frame: Frame) -> str:
+        """The question without the agency and years that filters already carry: every chunk of
+        the report would match those words equally."""
+        topic = re.sub(r"(19|20)\d\d\s*年度?", "", frame.text)
+        for name in frame.agencies:
+            known = next((a for a in self._directory.known if a.name == name), None)
+            for key in sorted([name, *(known.places + known.bodies if known else ())], key=len, reverse=True):
+                topic = topic.replace(key, "")
+        return topic.strip() or frame.text
+
+
+def _prefer_section(hits: list, section: int | None) -> list:
+    """A soft preference: hits from the section the wording points to move up, others keep order."""
+    if section is None:
+        return hits
+    return sorted(hits, key=lambda hit: -(hit.score + (0.02 if hit.chunk.section == section else 0.0)))

@@ -1,0 +1,193 @@
+"""The embedded default answer: deterministic Chinese composed from tool results and retrieved
+sentences, with numbered citations. It states no number that is not in a cited cell or quote,
+or derived by a tool from cited cells."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest.checks import COL_LABELS, T4_LABELS
+from ingest.template import T2_2019, T2_2021, T3_2021, T3_OTHER_2019
+from qa.model import Citation, CitedFigure
+from qa.tools import FigureValue, Number, percent
+from vectorstore.model import Hit
+
+TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
+TABLE_SECTIONS = {"t2": 2, "t3": 3, "t4": 4}
+ROW_LABELS = {spec.key: spec.label for spec in T2_2021 + T2_2019 + T3_2021 + T3_OTHER_2019} | T4_LABELS
+SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+EXAMPLES = (
+    "“平潭综合实验区管委会2023年收到多少政府信息公开申请？”",
+    "“河北省教育厅2022年不予公开的有多少件？”",
+    "“淮安市人民政府2024年存在哪些主要问题？”",
+)
+
+
+def number(value: Number | None) -> str:
+    return "未填报" if value is None else format(value, "f") if not isinstance(value, int) else str(value)
+
+
+class Citations:
+    """Numbered citations in order of first use; figures are cited by their table."""
+
+    def __init__(self) -> None:
+        self.items: list[Citation] = []
+        self.figures: list[CitedFigure] = []
+
+    def figure(self, value: FigureValue) -> str:
+        marks = []
+        for cell in value.cells + value.blank:
+            self.figures.append(CitedFigure(cell.agency, cell.year, cell.table, cell.row, cell.col,
+                                            _plain(cell.value), cell.raw, cell.page, cell.source))
+            quote = f"{TABLE_NAMES[cell.table]} {ROW_LABELS.get(cell.row, cell.row)} " \
+                    f"{COL_LABELS.get(cell.col, cell.col)}：{cell.raw or '（空白）'}"
+            marks.append(self._add(Citation(cell.source, cell.agency, cell.year, TABLE_SECTIONS[cell.table],
+                                            _section_title(cell.table), cell.page, quote)))
+        return _marks(marks)
+
+    def passage(self, hit: Hit, quote: str) -> str:
+        chunk = hit.chunk
+        return _marks([self._add(Citation(chunk.source, chunk.agency, chunk.year, chunk.section,
+                                          chunk.section_title, chunk.page, quote))])
+
+    def _add(self, citation: Citation) -> int:
+        for position, existing in enumerate(self.items, start=1):
+            if existing == citation:
+                return position
+        self.items.append(citation)
+        return len(self.items)
+
+
+def _marks(numbers: list[int]) -> str:
+    unique = sorted(set(numbers))
+    if len(unique) > 4:
+        return f"[{unique[0]}-{unique[-1]}]"
+    return "".join(f"[{n}]" for n in unique)
+
+
+def _plain(value):
+    return None if value is None else (int(value) if value == int(value) else float(value))
+
+
+def _section_title(table: str) -> str:
+    return {"t2": "二、主动公开政府信息情况", "t3": "三、收到和处理政府信息公开申请情况",
+            "t4": "四、政府信息公开行政复议、行政诉讼情况"}[table]
+
+
+def describe(value: FigureValue, citations: Citations, column_label: str = "") -> str:
+    """One figure of one agency-year as a sentence."""
+    subject = f"{value.agency}{value.year}年{value.label}{_of(column_label)}"
+    marks = citations.figure(value)
+    if value.value is None:
+        return f"{subject}在报告中未填报（空白不等于0）{marks}。"
+    text = f"{subject}为{number(value.value)}{value.unit}{marks}"
+    parts = [cell for cell in value.cells if cell.value]
+    if len(value.cells) > 1 and parts:
+        details = "、".join(f"{ROW_LABELS.get(c.row, c.row).split(' ')[-1].lstrip('0123456789.（）()一二三四五六七八')}"
+                           f"{number(c.value)}" for c in parts)
+        text += f"，其中{details}"
+    if value.blank and value.cells:
+        text += f"；另有{len(value.blank)}项未填报，未计入"
+    return text + "。"
+
+
+def _of(column_label: str) -> str:
+    return f"（{column_label}）" if column_label else ""
+
+
+def warnings(values: list[FigureValue]) -> str:
+    rules = sorted({rule for value in values for rule in value.warnings})
+    if not rules:
+        return ""
+    return ("\n⚠ 注意：该报告的表格未通过勾稽检查（" + "；".join(rules[:3]) +
+            "），以上数字按报告原文照录，请谨慎使用。")
+
+
+def compare(
+    first: FigureValue, second: FigureValue, citations: Citations, column_label: str = ""
+) -> tuple[str, list[str]]:
+    text = describe(first, citations, column_label) + describe(second, citations, column_label)
+    computed: list[str] = []
+    if first.value is not None and second.value is not None:
+        change = second.value - first.value
+        computed.append(number(abs(change)))
+        if change == 0:
+            text += f"{second.year}年与{first.year}年持平。"
+        else:
+            direction = "增加" if change > 0 else "减少"
+            text += f"{second.year}年比{first.year}年{direction}{number(abs(change))}{second.unit}"
+            rate = percent(abs(change), first.value) if first.value else None
+            if rate is not None:
+                computed.append(f"{rate}")
+                text += f"（{direction}{rate}%）"
+            text += "。"
+    return text, computed
+
+
+def trend(values: list[FigureValue], citations: Citations, column_label: str = "") -> str:
+    first = values[0]
+    series = "，".join(f"{v.year}年{number(v.value)}{v.unit if v.value is not None else ''}{citations.figure(v)}"
+                      for v in values)
+    return f"{first.agency}历年{first.label}{_of(column_label)}：{series}。"
+
+
+def ranking(values: list[FigureValue], citations: Citations, year: int, column_label: str = "") -> str:
+    if not values:
+        return ""
+    label = values[0].label
+    lines = [f"{year}年各单位{label}{_of(column_label)}从多到少："]
+    for position, value in enumerate(values, start=1):
+        lines.append(f"{position}. {value.agency}：{number(value.value)}{value.unit}{citations.figure(value)}")
+    return "\n".join(lines)
+
+
+def total(values: list[FigureValue], citations: Citations, year: int, column_label: str = "") -> tuple[str, list[str]]:
+    printed = [v for v in values if v.value is not None]
+    summed = sum((v.value for v in printed), start=0)
+    parts = "，".join(f"{v.agency}{number(v.value)}{v.unit}{citations.figure(v)}" for v in printed)
+    unit = printed[0].unit if printed else ""
+    label = printed[0].label if printed else ""
+    text = f"{year}年{len(printed)}个单位{label}{_of(column_label)}合计{number(summed)}{unit}：{parts}。"
+    missing = [v.agency for v in values if v.value is None]
+    if missing:
+        text += f"（{'、'.join(missing)}未填报，未计入）"
+    return text, [number(summed)]
+
+
+def best_sentences(hits: list[Hit], question_tokens: set[str], tokenize, limit: int = 3) -> list[tuple[Hit, str]]:
+    """From each of the best chunks, the sentence that shares most words with the question."""
+    chosen: list[tuple[Hit, str]] = []
+    seen_reports: dict[str, int] = {}
+    for hit in hits:
+        if seen_reports.get(hit.chunk.report_id, 0) >= 2:
+            continue
+        sentences = [s.strip() for s in SENTENCE.findall(hit.chunk.text) if len(s.strip()) >= 8]
+        if not sentences:
+            continue
+        best = max(sentences, key=lambda s: (len(question_tokens & set(tokenize(s))), -abs(len(s) - 60)))
+        if len(best) > 160:
+            best = best[:160] + "…"
+        chosen.append((hit, best))
+        seen_reports[hit.chunk.report_id] = seen_reports.get(hit.chunk.report_id, 0) + 1
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def passages(chosen: list[tuple[Hit, str]], citations: Citations) -> str:
+    lines = []
+    for hit, sentence in chosen:
+        chunk = hit.chunk
+        where = f"{chunk.agency}{chunk.year}年报告「{chunk.section_title or '正文'}」"
+        lines.append(f"· {where}：“{sentence}”{citations.passage(hit, sentence)}")
+    return "\n".join(lines)
+
+
+def out_of_scope(reason: str = "") -> str:
+    return (f"{reason or '抱歉，这个问题超出了政府信息公开工作年度报告的范围，我无法回答。'}\n"
+            f"我可以回答各单位年度报告中的内容和数字，例如：{'、'.join(EXAMPLES)}")
+
+
+def source_name(source: str) -> str:
+    return Path(source).name
