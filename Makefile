@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch is pinned in the same command: unpinned, a dependency would pull a multi-GB CUDA build.
-	$(BIN)/pip install --quiet torch==2.13.0 -e '.[test]'
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet torch==2.13.0 -e '.[test]'
 	touch $(STAMP)
 
 run: install

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, description="openai: an OpenAI-compatible endpoint (vLLM, Ollama…).")
     llm_api_key: str = Field("not-needed", repr=False)
     llm_model: str = "local-model"
+    llm_chat_format: str | None = Field(
+        None, description="llamacpp: chat format for a GGUF without a chat template (e.g. gemma)."
+    )
     llm_temperature: float = 0.1
     llm_max_tokens: int = 384
     prompts_dir: Path = Field(Path(__file__).resolve().parent.parent / "prompts")

@@ -20,6 +20,8 @@ _CHINESE_NUMBER = re.compile(r"([零〇一二两三四五六七八九十百千�
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _SENTENCE_END = re.compile(r"[。！？\n]")
+# A model that echoes its instructions is not answering.
+_PROMPT_ECHO = ("<资料>", "</资料>", "核对过的回答", "请把核对过的", "回答：", "问题：")
 
 
 def make_chat_model(settings):
@@ -31,8 +33,10 @@ def make_chat_model(settings):
             from langchain_community.chat_models import ChatLlamaCpp
         except ImportError as missing:
             raise RuntimeError("请安装 llama-cpp-python 和 langchain-community") from missing
+        extra = {"chat_format": settings.llm_chat_format} if settings.llm_chat_format else {}
         return ChatLlamaCpp(model_path=str(settings.llm_model_path), temperature=settings.llm_temperature,
-                            max_tokens=settings.llm_max_tokens, n_ctx=4096, verbose=False, streaming=True)
+                            max_tokens=settings.llm_max_tokens, n_ctx=4096, verbose=False, streaming=True,
+                            model_kwargs=extra)
     if settings.llm_backend == "openai":
         if not settings.llm_base_url:
             raise ValueError("openai 后端需要 NIANBAO_LLM_BASE_URL（OpenAI 兼容接口地址）")
@@ -41,7 +45,9 @@ def make_chat_model(settings):
         except ImportError as missing:
             raise RuntimeError("请安装 langchain-openai") from missing
         return ChatOpenAI(base_url=settings.llm_base_url, api_key=settings.llm_api_key, model=settings.llm_model,
-                          temperature=settings.llm_temperature, max_tokens=settings.llm_max_tokens, timeout=120)
+                          temperature=settings.llm_temperature, max_tokens=settings.llm_max_tokens, timeout=120,
+                          # Servers that predate max_completion_tokens (llama.cpp, older vLLM) read this one.
+                          extra_body={"max_tokens": settings.llm_max_tokens})
     raise ValueError(f"未知的 LLM 后端 / unknown llm backend: {settings.llm_backend}")
 
 
@@ -96,6 +102,20 @@ def unsupported_numbers(text: str, question: str, answer: Answer) -> set[str]:
     return numbers_in(text) - allowed_numbers(question, answer)
 
 
+def rejected(text: str, question: str, answer: Answer) -> bool:
+    """A sentence (or whole text) the user must not see."""
+    return bool(unsupported_numbers(text, question, answer)) or any(echo in text for echo in _PROMPT_ECHO)
+
+
+def dropped_facts(text: str, answer: Answer) -> set[str]:
+    """Figures of the checked answer, and citation marks, that a rewrite left out."""
+    required = {_normal(str(f.value)) for f in answer.figures if f.value is not None} & numbers_in(answer.answer)
+    missing = required - numbers_in(text)
+    if answer.citations and not re.search(r"\[\d+\]", text):
+        missing.add("[n]")
+    return missing
+
+
 class GuardedPhraser:
     def __init__(self, chat_model, prompts_dir: Path) -> None:
         self.chat_model = chat_model
@@ -127,7 +147,7 @@ class GuardedPhraser:
                 buffer += chunk.content or ""
                 while (end := _SENTENCE_END.search(buffer)) is not None:
                     sentence, buffer = buffer[: end.end()], buffer[end.end():]
-                    if unsupported_numbers(sentence, question, answer):
+                    if rejected(sentence, question, answer):
                         yield from _fallback(shown, answer)
                         return
                     shown += sentence
@@ -136,7 +156,7 @@ class GuardedPhraser:
             log.warning("LLM streaming failed, using the deterministic answer: %s", error)
             yield from _fallback(shown, answer)
             return
-        if buffer and unsupported_numbers(buffer, question, answer):
+        if (buffer and rejected(buffer, question, answer)) or dropped_facts(shown + buffer, answer):
             yield from _fallback(shown, answer)
             return
         shown += buffer
@@ -145,7 +165,7 @@ class GuardedPhraser:
         yield self._checked(shown.strip(), question, answer)
 
     def _checked(self, text: str, question: str, answer: Answer) -> Answer:
-        if not text or unsupported_numbers(text, question, answer):
+        if not text or rejected(text, question, answer) or dropped_facts(text, answer):
             log.info("LLM text rejected by the number guard")
             return answer
         return replace(answer, answer=text)
