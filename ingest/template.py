@@ -101,3 +101,10 @@ T3_RESULT_ROWS_2021 = tuple(spec.key for spec in T3_2021[2:-2])
 T3_RESULT_ROWS_2019 = tuple(spec.key for spec in T3_2019[2:-2])
 
 AMOUNT_CELLS = {("t2", "fees", "amount"), ("t2", "procurement", "amount")}
+
+# Short names of table-2 columns, as people say them.
+T2_COL_LABELS = {
+    "issued": "本年制发", "repealed": "本年废止", "in_force": "现行有效", "decisions": "本年处理决定",
+    "amount": "收费金额", "made": "本年新制作", "published": "本年新公开", "total_public": "对外公开总数",
+    "prev_count": "上一年项目数", "change": "本年增减", "projects": "采购项目数",
+}

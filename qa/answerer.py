@@ -69,11 +69,21 @@ class Answerer:
         self._directory = AgencyDirectory(self.store.agencies())
         understanding = Understanding(self.vocabulary, self._directory, self.store.years_of)
         frame = understanding.understand(text, agency, earlier)
+        if any(word in text for word in self.vocabulary.personal):
+            return Answer("年度报告只公布汇总数字和工作情况，不包含个人信息或某一件申请的办理进度。"
+                          "查询个人申请的进度，请直接联系受理申请的机关。", "none")
         if not frame.in_scope:
             return Answer(composer.out_of_scope(), "none")
         if frame.unknown_place and not frame.agencies and not frame.ambiguous:
             return Answer(composer.out_of_scope(f"抱歉，目前没有收录{frame.unknown_place}的政府信息公开工作年度报告。"),
                           "none")
+        if frame.ambiguous and frame.years:
+            covered = [name for name in frame.ambiguous if set(frame.years) & set(self.store.years_of(name))]
+            if not covered:
+                asked = "、".join(map(str, frame.years))
+                return Answer(f"没有找到{asked}年的相关报告（可能的单位：{'、'.join(frame.ambiguous)}）。", "none")
+        if frame.ambiguous and frame.figure is None:
+            return self._documents(frame, agencies=frame.ambiguous)
         if frame.ambiguous and frame.intent not in ("rank", "sum"):
             names = "、".join(frame.ambiguous)
             route: Route = "figures" if frame.figure else "documents"
@@ -91,6 +101,10 @@ class Answerer:
         column_label = column.label if column else ""
         figure = frame.figure.name
         computed: list[str] = []
+        over_years = len(frame.agencies) == 1 and frame.intent in ("rank", "sum") and (
+            len(frame.years) > 1 or self.vocabulary.cue("rank_years", frame.text) or "累计" in frame.text)
+        if over_years:
+            return self._over_years(frame, figure, columns, column_label, citations)
         if frame.intent in ("rank", "sum") or (not frame.agencies and frame.intent != "lookup"):
             agencies = frame.agencies or None
             year = self._year_for(frame, agencies)
@@ -119,6 +133,8 @@ class Answerer:
             return Answer(f"没有找到{agency}{asked}年的报告。已收录的年度：{shown}。", "none")
         note = "" if frame.years else f"（未指明年度，按已收录的最新一份、{years[0]}年度的报告回答）"
         values = [self._value(agency, year, figure, columns) for year in years]
+        if not any(value.found for value in values):
+            return self._without_table(frame, values[0])
         if frame.intent == "share":
             text, computed = self._share(values[-1], frame, citations, column_label)
         elif frame.intent == "compare" and len(values) >= 2:
@@ -132,10 +148,27 @@ class Answerer:
         route: Route = "figures" if frame.intent == "lookup" else "aggregate"
         body = note + text + composer.warnings(values)
         if frame.narrative:
-            documents = self._documents(frame, citations)
+            documents = self._documents(frame, citations, query_text=frame.narrative_text or frame.text,
+                                        prose_only=True)
             if documents.route != "none":
                 return self._figure_answer(body + "\n" + documents.answer, "mixed", citations, computed, frame)
         return self._figure_answer(body, route, citations, computed, frame)
+
+    def _over_years(self, frame: Frame, figure: str, columns: list[str], column_label: str,
+                    citations: Citations) -> Answer:
+        """One agency across years: the total over the years, or the year with the most."""
+        agency = frame.agencies[0]
+        available = self.store.years_of(agency)
+        years = [year for year in (frame.years or available) if year in available]
+        values = [v for v in (self._value(agency, year, figure, columns) for year in years) if v.found]
+        if not values:
+            return Answer(f"没有找到{agency}这些年度的相关数字。", "none")
+        if frame.intent == "rank":
+            text = composer.years_ranked(values, citations, column_label)
+            computed: list[str] = []
+        else:
+            text, computed = composer.years_total(values, citations, column_label)
+        return self._figure_answer(text + composer.warnings(values), "aggregate", citations, computed, frame)
 
     def _value(self, agency: str, year: int, figure: str, columns: list[str]) -> FigureValue:
         return self._tools["lookup_figure"].invoke(
@@ -169,13 +202,36 @@ class Answerer:
 
     # Documents -------------------------------------------------------------------------------
 
-    def _documents(self, frame: Frame, citations: Citations | None = None) -> Answer:
+    def _without_table(self, frame: Frame, missing: FigureValue) -> Answer:
+        """The report does not print the table (pre-2019, or lost at the source): its text may say."""
+        documents = self._documents(frame, required=frame.figure.phrases)
+        table = {"t2": "表二", "t3": "表三", "t4": "表四"}[frame.figure.cells[0].table]
+        note = f"{missing.agency}{missing.year}年的报告没有刊载{table}，表格中查不到“{missing.label}”。"
+        if documents.route == "none":
+            return Answer(note + "报告正文中也没有找到相关内容。", "none")
+        return Answer(note + "以下是报告正文中的相关内容：\n" + documents.answer, "documents",
+                      documents.figures, documents.citations)
+
+    def _documents(
+        self,
+        frame: Frame,
+        citations: Citations | None = None,
+        agencies: list[str] | None = None,
+        query_text: str | None = None,
+        required: tuple[str, ...] = (),
+        prose_only: bool = False,
+    ) -> Answer:
         own_citations = citations or Citations()
-        query = self._topic(frame)
-        agency = frame.agencies[0] if len(frame.agencies) == 1 else None
+        query = self._topic(frame, query_text or frame.text)
+        agencies = agencies or frame.agencies
+        if frame.years and agencies and not any(set(frame.years) & set(self.store.years_of(a)) for a in agencies):
+            shown = "、".join(map(str, frame.years))
+            return Answer(f"没有找到{'、'.join(agencies)}{shown}年的报告。", "none")
+        agency = agencies[0] if len(agencies) == 1 else None
         request = SearchRequest(
             query=query,
             agency=agency,
+            agencies=tuple(agencies) if len(agencies) > 1 else (),
             year_from=min(frame.years) if frame.years else None,
             year_to=max(frame.years) if frame.years else None,
             top_k=12,
@@ -183,25 +239,30 @@ class Answerer:
         hits = self.search.search(request)
         if not hits and (request.year_from or request.agency):
             hits = self.search.search(SearchRequest(query=query, agency=agency, top_k=12))
-        hits = _prefer_section(hits, self.vocabulary.section_hint(frame.text))
-        tokens = set(self.segmenter.tokens(query))
+        if prose_only:  # the figures are already answered from the table itself
+            hits = [hit for hit in hits if hit.chunk.kind != "table"]
+        hits = _prefer_section(hits, self.vocabulary.section_hint(query))
+        tokens = set(self.segmenter.tokens(query)) - self.vocabulary.generic_words
         chosen = composer.best_sentences(hits, tokens, self.segmenter.tokens)
+        # A passage is only an answer if it shares a topic word with the question (or, for a
+        # figure looked for in prose, names that figure).
         relevant = [(hit, sentence) for hit, sentence in chosen
-                    if tokens & set(self.segmenter.tokens(hit.chunk.indexed_text()))]
+                    if (tokens & set(self.segmenter.tokens(sentence)))
+                    and (not required or any(word in sentence for word in required))]
         if not relevant:
             return Answer(composer.out_of_scope("抱歉，已收录的报告中没有找到与这个问题相关的内容。"), "none")
         text = "根据已收录报告的原文：\n" + composer.passages(relevant, own_citations)
         return Answer(text, "documents", own_citations.figures, own_citations.items)
 
-    def _topic(self, frame: Frame) -> str:
+    def _topic(self, frame: Frame, text: str) -> str:
         """The question without the agency and years that filters already carry: every chunk of
         the report would match those words equally."""
-        topic = re.sub(r"(19|20)\d\d\s*年度?", "", frame.text)
+        topic = re.sub(r"(19|20)\d\d\s*年度?", "", text)
         for name in frame.agencies:
             known = next((a for a in self._directory.known if a.name == name), None)
             for key in sorted([name, *(known.places + known.bodies if known else ())], key=len, reverse=True):
                 topic = topic.replace(key, "")
-        return topic.strip() or frame.text
+        return topic.strip() or text
 
 
 def _prefer_section(hits: list, section: int | None) -> list:

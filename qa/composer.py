@@ -8,20 +8,27 @@ import re
 from pathlib import Path
 
 from ingest.checks import COL_LABELS, T4_LABELS
-from ingest.template import T2_2019, T2_2021, T3_2021, T3_OTHER_2019
+from ingest.template import T2_2019, T2_2021, T2_COL_LABELS, T3_2021, T3_OTHER_2019
 from qa.model import Citation, CitedFigure
 from qa.tools import FigureValue, Number, percent
 from vectorstore.model import Hit
 
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
 TABLE_SECTIONS = {"t2": 2, "t3": 3, "t4": 4}
-ROW_LABELS = {spec.key: spec.label for spec in T2_2021 + T2_2019 + T3_2021 + T3_OTHER_2019} | T4_LABELS
+ROW_LABELS = {spec.key: spec.label for spec in T2_2019 + T2_2021 + T3_2021 + T3_OTHER_2019} | T4_LABELS
 SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 EXAMPLES = (
     "“平潭综合实验区管委会2023年收到多少政府信息公开申请？”",
     "“河北省教育厅2022年不予公开的有多少件？”",
     "“淮安市人民政府2024年存在哪些主要问题？”",
 )
+
+
+def shown(value: FigureValue) -> str:
+    """A figure as printed: its number, 未填报 for a blank cell, or 无法可靠读出 for an unreadable one."""
+    if value.value is None and value.unreadable:
+        return "无法可靠读出"
+    return number(value.value)
 
 
 def number(value: Number | None) -> str:
@@ -41,7 +48,7 @@ class Citations:
             self.figures.append(CitedFigure(cell.agency, cell.year, cell.table, cell.row, cell.col,
                                             _plain(cell.value), cell.raw, cell.page, cell.source))
             quote = f"{TABLE_NAMES[cell.table]} {ROW_LABELS.get(cell.row, cell.row)} " \
-                    f"{COL_LABELS.get(cell.col, cell.col)}：{cell.raw or '（空白）'}"
+                    f"{COL_LABELS.get(cell.col) or T2_COL_LABELS.get(cell.col, cell.col)}：{cell.raw or '（空白）'}"
             marks.append(self._add(Citation(cell.source, cell.agency, cell.year, TABLE_SECTIONS[cell.table],
                                             _section_title(cell.table), cell.page, quote)))
         return _marks(marks)
@@ -79,6 +86,10 @@ def describe(value: FigureValue, citations: Citations, column_label: str = "") -
     """One figure of one agency-year as a sentence."""
     subject = f"{value.agency}{value.year}年{value.label}{_of(column_label)}"
     marks = citations.figure(value)
+    if value.value is None and value.unreadable:
+        # The reason only: the candidate readings are not figures and must not be shown as such.
+        why = re.sub(r"（.*?）", "", re.split(r"\s*/\s*(?=[A-Za-z])", value.unreadable[0].uncertain)[0])
+        return f"{subject}无法从报告原文可靠读出（{why}），为避免给出错误数字，这里不作回答{marks}。"
     if value.value is None:
         return f"{subject}在报告中未填报（空白不等于0）{marks}。"
     text = f"{subject}为{number(value.value)}{value.unit}{marks}"
@@ -87,7 +98,9 @@ def describe(value: FigureValue, citations: Citations, column_label: str = "") -
         details = "、".join(f"{ROW_LABELS.get(c.row, c.row).split(' ')[-1].lstrip('0123456789.（）()一二三四五六七八')}"
                            f"{number(c.value)}" for c in parts)
         text += f"，其中{details}"
-    if value.blank and value.cells:
+    if value.unreadable and value.cells:
+        text += f"；另有{len(value.unreadable)}项无法从原文可靠读出，未计入"
+    elif value.blank and value.cells:
         text += f"；另有{len(value.blank)}项未填报，未计入"
     return text + "。"
 
@@ -127,7 +140,7 @@ def compare(
 
 def trend(values: list[FigureValue], citations: Citations, column_label: str = "") -> str:
     first = values[0]
-    series = "，".join(f"{v.year}年{number(v.value)}{v.unit if v.value is not None else ''}{citations.figure(v)}"
+    series = "，".join(f"{v.year}年{shown(v)}{v.unit if v.value is not None else ''}{citations.figure(v)}"
                       for v in values)
     return f"{first.agency}历年{first.label}{_of(column_label)}：{series}。"
 
@@ -145,7 +158,7 @@ def ranking(values: list[FigureValue], citations: Citations, year: int, column_l
 def total(values: list[FigureValue], citations: Citations, year: int, column_label: str = "") -> tuple[str, list[str]]:
     printed = [v for v in values if v.value is not None]
     summed = sum((v.value for v in printed), start=0)
-    parts = "，".join(f"{v.agency}{number(v.value)}{v.unit}{citations.figure(v)}" for v in printed)
+    parts = "，".join(f"{v.agency}{shown(v)}{v.unit}{citations.figure(v)}" for v in printed)
     unit = printed[0].unit if printed else ""
     label = printed[0].label if printed else ""
     text = f"{year}年{len(printed)}个单位{label}{_of(column_label)}合计{number(summed)}{unit}：{parts}。"
@@ -153,6 +166,29 @@ def total(values: list[FigureValue], citations: Citations, year: int, column_lab
     if missing:
         text += f"（{'、'.join(missing)}未填报，未计入）"
     return text, [number(summed)]
+
+
+def years_total(values: list[FigureValue], citations: Citations, column_label: str = "") -> tuple[str, list[str]]:
+    printed = [v for v in values if v.value is not None]
+    summed = sum((v.value for v in printed), start=0)
+    first = values[0]
+    series = "，".join(f"{v.year}年{shown(v)}{citations.figure(v)}" for v in values)
+    span = f"{values[0].year}—{values[-1].year}年"
+    text = f"{first.agency}{span}{first.label}{_of(column_label)}合计{number(summed)}{first.unit}（{series}）。"
+    missing = [str(v.year) for v in values if v.value is None]
+    if missing:
+        text += f"其中{'、'.join(missing)}年未填报，未计入。"
+    return text, [number(summed)]
+
+
+def years_ranked(values: list[FigureValue], citations: Citations, column_label: str = "") -> str:
+    printed = sorted((v for v in values if v.value is not None), key=lambda v: (-v.value, v.year))
+    if not printed:
+        return f"{values[0].agency}各年度{values[0].label}均未填报。"
+    top = printed[0]
+    series = "，".join(f"{v.year}年{shown(v)}{citations.figure(v)}" for v in sorted(values, key=lambda v: v.year))
+    return (f"{top.agency}{top.label}{_of(column_label)}最多的是{top.year}年，为{number(top.value)}{top.unit}。"
+            f"各年度：{series}。")
 
 
 def best_sentences(hits: list[Hit], question_tokens: set[str], tokenize, limit: int = 3) -> list[tuple[Hit, str]]:

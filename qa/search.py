@@ -14,6 +14,8 @@ from vectorstore.retriever import Mode, Retriever
 class SearchRequest:
     query: str
     agency: str | None = None
+    agencies: tuple[str, ...] = ()
+    """Exact names, any of which may match (used when a question could mean several)."""
     region: str | None = None
     year_from: int | None = None
     year_to: int | None = None
@@ -44,6 +46,8 @@ class SearchService:
 
     def _agencies(self, request: SearchRequest) -> list[str] | None:
         """None: no restriction; an empty list: nothing can match."""
+        if request.agencies:
+            return list(request.agencies)
         if not (request.agency or request.region):
             return None
         known = self.store.agencies()

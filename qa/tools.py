@@ -34,6 +34,11 @@ class FigureValue:
     """False when the agency has no report (or no such table) for that year."""
 
     @property
+    def unreadable(self) -> list[StoredFigure]:
+        """Cells the extractor could not read with certainty (not blank: unknown)."""
+        return [cell for cell in self.blank if cell.uncertain]
+
+    @property
     def warnings(self) -> list[str]:
         return sorted({rule for cell in self.cells + self.blank for rule in cell.failing})
 

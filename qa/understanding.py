@@ -12,6 +12,7 @@ from qa.vocabulary import ColumnTerm, FigureTerm, Vocabulary
 
 Intent = Literal["lookup", "sum", "rank", "compare", "trend", "share"]
 _GOVERNMENT_BODIES = ("人民政府", "管委会", "管理委员会")
+_GENERIC_BODIES = {"政府", "人民政府", "管委会", "管理委员会"}
 _GENERIC_ENDINGS = (
     "人民政府办公厅", "人民政府办公室", "人民政府", "管理委员会", "管委会", "委员会",
     "办公厅", "办公室", "厅", "局", "委", "办",
@@ -52,14 +53,21 @@ class Frame:
     narrative: bool = False
     in_scope: bool = True
     unknown_place: str | None = None
+    narrative_text: str = ""
+    conversation_years: list[int] = field(default_factory=list)
+    """Every year the conversation has asked about so far."""
+    column_hint: str = ""
+    """A column named without a figure ("企业呢？"): meaningful with the previous question's figure."""
+    """The clause of a mixed question that asks for text, not a figure."""
 
 
 class AgencyDirectory:
     """The agencies that have reports, with the short names people use for them."""
 
     def __init__(self, agencies: list[tuple[str, str | None]], gazetteer: Gazetteer | None = None) -> None:
-        gazetteer = gazetteer or Gazetteer()
-        self.known = [self._describe(name, region or "", gazetteer) for name, region in agencies if name]
+        self.gazetteer = gazetteer or Gazetteer()
+        self.known = [self._describe(name, region or "", self.gazetteer) for name, region in agencies if name]
+        self._known_places = {place for agency in self.known for place in agency.places}
 
     @staticmethod
     def _describe(name: str, region: str, gazetteer: Gazetteer) -> KnownAgency:
@@ -85,6 +93,7 @@ class AgencyDirectory:
         if body in _GOVERNMENT_BODIES:
             bodies |= {"政府", "管委会"} if body != "人民政府" else {"政府"}
         bodies |= {short for short, full in ABBREVIATIONS.items() if body.endswith(full)}
+        bodies |= {office for office in ("政府办公厅", "政府办公室", "办公厅", "办公室") if body.endswith(office)}
         own = {key for key in places if parts and key in parts[-1]}
         return KnownAgency(name, region, tuple(sorted(places, key=len, reverse=True)),
                            tuple(sorted((b for b in bodies if len(b) >= 2), key=len, reverse=True)),
@@ -95,6 +104,10 @@ class AgencyDirectory:
 
     def find(self, text: str) -> tuple[list[KnownAgency], str | None]:
         """Agencies the text names, and the place it names when no agency there matched."""
+        text = text.replace("政府信息公开", "")  # the subject of every report, not a name
+        places = self._places_named(text)
+        if places and not places & self._known_places:
+            return [], max(places, key=len)
         exact = [agency for agency in self.known if agency.name in text]
         if exact:
             longest = max(len(agency.name) for agency in exact)
@@ -107,7 +120,8 @@ class AgencyDirectory:
             depth = {agency.name: sum(1 for place in agency.places if place in text) for agency in placed}
             deepest = max(depth.values())
             placed = [agency for agency in placed if depth[agency.name] == deepest]
-        bodied = [agency for agency in self.known if any(body in text for body in agency.bodies)]
+        bodied = [agency for agency in self.known
+                  if any(body in text for body in agency.bodies if body not in _GENERIC_BODIES)]
         both = [agency for agency in placed if agency in bodied]
         if both:
             return both, None
@@ -118,6 +132,18 @@ class AgencyDirectory:
         if bodied:
             return bodied, None
         return [], _unknown_place(text)
+
+
+    def _places_named(self, text: str) -> set[str]:
+        """Real place names (by the gazetteer) written in the text."""
+        found = set()
+        for end, char in enumerate(text):
+            if char in "省市县区":
+                for length in range(2, 8):
+                    name = text[max(0, end - length + 1) : end + 1]
+                    if len(name) == length and self.gazetteer.knows(name):
+                        found.add(name)
+        return found
 
 
 def _abbreviation(core: str) -> str:
@@ -138,9 +164,13 @@ class Understanding:
         self.years_of = years_of
 
     def understand(self, text: str, default_agency: str | None = None, history: list[str] | None = None) -> Frame:
+        previous: Frame | None = None
+        for earlier in history or []:
+            turn = self._read(earlier, default_agency)
+            previous = turn if previous is None else self._inherit(turn, previous)
         frame = self._read(text, default_agency)
-        for earlier in reversed(history or []):
-            frame = self._inherit(frame, self._read(earlier, default_agency))
+        if previous is not None:
+            frame = self._inherit(frame, previous)
         self._resolve_relative_years(frame)
         return frame
 
@@ -148,11 +178,16 @@ class Understanding:
         vocabulary = self.vocabulary
         frame = Frame(text=text, figure=vocabulary.figure(text), in_scope=vocabulary.in_scope(text))
         frame.narrative = vocabulary.cue("narrative", text)
+        clauses = [c for c in re.split(r"[？?。；;！!]", text) if len(c.strip()) >= 4]
+        if frame.figure is not None and len(clauses) > 1:
+            textual = [c for c in clauses if vocabulary.figure(c) is None]
+            if textual:
+                frame.narrative, frame.narrative_text = True, "，".join(textual)
         found, unknown_place = self.directory.find(text)
         frame.unknown_place = unknown_place
         years = _years(text)
         frame.years = years
-        many = vocabulary.cue("rank", text) or vocabulary.cue("sum", text)
+        many = (vocabulary.cue("rank", text) or vocabulary.cue("sum", text)) and not vocabulary.cue("rank_years", text)
         if len(found) > 1 and many:
             frame.agencies = [agency.name for agency in found]
             frame.region = _common_place(found)
@@ -166,9 +201,13 @@ class Understanding:
             frame.agencies = [found[0].name]
         elif default_agency and not unknown_place:
             frame.agencies = [default_agency]
+        if frame.figure is None and "申请" in text and vocabulary.column(text, "t3") is not None:
+            frame.figure = vocabulary.figure("收到申请")  # "申请里自然人占多大比例": the requests received
         if frame.figure is not None:
             table = frame.figure.cells[0].table
             frame.column = vocabulary.column(text, table)
+        elif vocabulary.column(text, "t3") or vocabulary.column(text, "t4"):
+            frame.column_hint = text
         frame.intent = self._intent(frame, many)
         if frame.agencies or frame.figure:
             frame.in_scope = True
@@ -180,9 +219,11 @@ class Understanding:
             return "lookup"
         if vocabulary.cue("share", text):
             return "share"
-        if vocabulary.cue("rank", text):
+        if vocabulary.cue("rank", text) or vocabulary.cue("rank_years", text):
             return "rank"
-        if many or len(frame.agencies) > 1:
+        if len(frame.agencies) > 1 or (many and not frame.agencies) or (
+            vocabulary.cue("sum", text) and len(frame.years) > 1
+        ):
             return "sum"
         if vocabulary.cue("trend", text) or len(frame.years) > 2:
             return "trend"
@@ -191,25 +232,35 @@ class Understanding:
         return "lookup"
 
     def _inherit(self, frame: Frame, earlier: Frame) -> Frame:
-        follow_up = bool(_FOLLOW_UP.search(frame.text.strip())) or len(frame.text.strip()) <= 8
-        changes: dict = {}
+        bare = not frame.agencies and not frame.ambiguous and not frame.unknown_place and not frame.years
+        follow_up = (bool(_FOLLOW_UP.search(frame.text.strip())) or len(frame.text.strip()) <= 8
+                     or (bare and (frame.figure is None or bool(frame.column_hint))))
+        changes: dict = {"conversation_years": sorted(set(earlier.conversation_years) | set(earlier.years))}
         if not frame.agencies and not frame.ambiguous and not frame.unknown_place:
             changes.update(agencies=earlier.agencies, ambiguous=earlier.ambiguous, region=earlier.region)
         if not frame.years and _mentions_no_time(frame.text):
-            changes["years"] = earlier.years
+            wants_two = frame.intent in ("compare", "trend") or self.vocabulary.cue("compare", frame.text) or (
+                self.vocabulary.cue("sum", frame.text) or "两年" in frame.text)
+            changes["years"] = changes["conversation_years"] if wants_two else earlier.years
+            if wants_two and frame.figure is None and earlier.figure is not None:
+                changes["intent"] = "sum" if self.vocabulary.cue("sum", frame.text) or "加起来" in frame.text \
+                    else "compare"
         if follow_up and frame.figure is None and earlier.figure is not None:
-            changes.update(figure=earlier.figure, intent=earlier.intent if earlier.intent != "lookup" else "lookup")
+            changes.update(figure=earlier.figure)
+            changes.setdefault("intent", earlier.intent)
             table = earlier.figure.cells[0].table
             changes["column"] = self.vocabulary.column(frame.text, table) or (
                 None if "总" in frame.text else earlier.column
             )
-        if changes.get("figure") is not None or frame.figure is not None:
+        if changes.get("figure") is not None or frame.figure is not None or (follow_up and earlier.in_scope):
             changes["in_scope"] = True
-        return replace(frame, **changes) if changes else frame
+        return replace(frame, **changes)
 
     def _resolve_relative_years(self, frame: Frame) -> None:
         text = frame.text
         available = sorted({year for name in frame.agencies for year in self.years_of(name)})
+        if frame.years and max(frame.years) >= 2099:  # "2019年以来": up to the newest report
+            frame.years = [year for year in available if year >= frame.years[0]] or frame.years[:1]
         if not available or frame.years:
             return
         newest = available[-1]
@@ -227,6 +278,8 @@ class Understanding:
 
 
 def _years(text: str) -> list[int]:
+    if match := re.search(r"(20\d\d)\s*年?以来", text):
+        return list(range(int(match.group(1)), 2100))  # narrowed to the years that have reports
     if match := _YEAR_RANGE.search(text):
         first, last = sorted((int(match.group(1)), int(match.group(2))))
         return list(range(first, last + 1))

@@ -27,13 +27,14 @@ class FigureTerm:
     phrases: tuple[str, ...]
     requires: tuple[str, ...]
     cells: tuple[FigureCell, ...]
+    excludes: tuple[str, ...] = ()
 
     def matched(self, text: str) -> int:
         """Characters of the question this term accounts for (0: no match)."""
-        if not all(word in text for word in self.requires):
+        if not all(word in text for word in self.requires) or any(word in text for word in self.excludes):
             return 0
         found = [phrase for phrase in self.phrases if phrase in text]
-        return max(map(len, found)) + sum(map(len, self.requires)) if found else 0
+        return sum(map(len, found)) + sum(map(len, self.requires)) if found else 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class Vocabulary:
     cues: dict[str, tuple[str, ...]]
     scope_terms: tuple[str, ...]
     section_hints: dict[int, tuple[str, ...]]
+    personal: tuple[str, ...] = ()
+    generic_words: frozenset[str] = frozenset()
 
     def section_hint(self, text: str) -> int | None:
         """The canonical section a narrative question is most likely answered in."""
@@ -86,6 +89,7 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
             unit=entry.get("unit", ""),
             phrases=tuple(entry["phrases"]),
             requires=tuple(entry.get("requires", ())),
+            excludes=tuple(entry.get("excludes", ())),
             cells=tuple(
                 FigureCell(cell[0], cell[1], tuple(cell[2]) if len(cell) > 2 else ()) for cell in entry["cells"]
             ),
@@ -98,4 +102,5 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     )
     cues = {name: tuple(words) for name, words in data["cues"].items()}
     hints = {int(n): tuple(words) for n, words in data.get("section_hints", {}).items()}
-    return Vocabulary(figures, columns, cues, tuple(data["scope_terms"]), hints)
+    return Vocabulary(figures, columns, cues, tuple(data["scope_terms"]), hints, tuple(data.get("personal", ())),
+                      frozenset(data.get("generic_words", ())))

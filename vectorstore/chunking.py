@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ingest import template
 from ingest.checks import COL_LABELS, T4_LABELS
 from ingest.model import Figure, Report
+from ingest.template import T2_COL_LABELS
 from vectorstore.model import Chunk
 from vectorstore.tokens import TokenCounter
 
@@ -213,11 +214,6 @@ def table_sentences(report: Report, table: str) -> list[str]:
     return lines
 
 
-T2_COL_LABELS = {
-    "issued": "本年制发", "repealed": "本年废止", "in_force": "现行有效", "decisions": "本年处理决定",
-    "amount": "收费金额", "made": "本年新制作", "published": "本年新公开", "total_public": "对外公开总数",
-    "prev_count": "上一年项目数", "change": "本年增减", "projects": "采购项目数",
-}
 
 
 def _shown(figure: Figure | None, unit: str = "") -> str:

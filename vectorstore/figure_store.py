@@ -64,6 +64,7 @@ figures = Table(
     Column("raw", String(80)),
     Column("unit", String(10)),
     Column("page", Integer),
+    Column("uncertain", Text),
     Index("figures_lookup", "agency", "year", "tbl", "row", "col"),
     Index("figures_across", "tbl", "row", "col", "year"),
 )
@@ -93,6 +94,8 @@ class StoredFigure:
     source: str
     failing: tuple[str, ...]
     """Rules the report's tables break, with their details."""
+    uncertain: str | None = None
+    """Why the extractor could not read this cell with certainty (its value is then None)."""
 
 
 class StoreUnavailable(RuntimeError):
@@ -140,6 +143,7 @@ class FigureStore:
 
     def complete(self, report_id: str, report: Report, chunk_count: int) -> None:
         """Figures, checks and the `complete` mark in one transaction."""
+        doubtful = {(u.table, u.row, u.col): u.why for u in report.uncertain}
         with self.engine.begin() as connection:
             connection.execute(delete(figures).where(figures.c.report_id == report_id))
             connection.execute(delete(checks).where(checks.c.report_id == report_id))
@@ -153,6 +157,7 @@ class FigureStore:
                             "value": None if f.value is None else float(f.value),
                             "value_text": None if f.value is None else str(f.value),
                             "raw": f.raw, "unit": f.unit, "page": f.page,
+                            "uncertain": doubtful.get((f.table, f.row, f.col)),
                         }
                         for f in report.figures
                     ],
@@ -220,7 +225,7 @@ class FigureStore:
             StoredFigure(
                 report_id=r.report_id, agency=r.agency, year=r.year, table=r.tbl, row=r.row, col=r.col,
                 value=figure_value(r.value_text), raw=r.raw or "", unit=r.unit, page=r.page, source=r.source,
-                failing=failing.get(r.report_id, ()),
+                failing=failing.get(r.report_id, ()), uncertain=r.uncertain,
             )
             for r in rows
         ]

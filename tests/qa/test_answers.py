@@ -87,11 +87,26 @@ def test_a_default_agency_answers_questions_that_name_none(answering):
     assert answer.figures[0].row == "punishment" and answer.figures[0].value == 1
 
 
-def test_two_agencies_matching_is_asked_back_not_guessed(answering):
-    answer = ask(answering, "平潭2012年主动公开了哪些信息？")
+def test_a_figure_of_two_matching_agencies_is_asked_back_not_guessed(answering):
+    answer = ask(answering, "平潭2012年收到多少政府信息公开申请？")
     assert "哪个单位" in answer.answer
     assert "平潭县人民政府" in answer.answer and "平潭综合实验区管委会" in answer.answer
     assert answer.figures == [] and answer.citations == []
+
+
+def test_a_narrative_question_matching_two_agencies_quotes_each_by_name(answering):
+    answer = ask(answering, "平潭2012年主动公开工作有哪些做法？")
+    assert answer.route == "documents"
+    assert {c.agency for c in answer.citations} <= {"平潭县人民政府", "平潭综合实验区管委会"}
+    assert all(f"{c.agency}{c.year}年" in answer.answer for c in answer.citations)
+
+
+def test_unreadable_cells_are_refused_rather_than_guessed(answering):
+    # The text prints 行政规范性文件88556698: 88/55/698 is one reading of several.
+    answer = ask(answering, "平潭综合实验区管委会2022年现行有效的行政规范性文件有多少件？")
+    assert answer.route == "figures"
+    assert "无法从报告原文可靠读出" in answer.answer
+    assert "698" not in answer.answer and answer.figures[0].value is None
 
 
 def test_a_narrative_question_quotes_the_right_section(answering):
