@@ -26,7 +26,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	@for f in samples/*; do $(BIN)/nianbao extract "$$f"; echo; done
+	$(BIN)/nianbao ingest samples/
+	$(BIN)/nianbao extract samples/000_taojiang-czj-2025.txt
+	$(BIN)/nianbao search "信息处理费" --top-k 2
+	$(BIN)/nianbao ask "桃江县财政局2025年作出了几个行政处罚决定？"
 
 lint: install
 	$(BIN)/ruff check .
