@@ -44,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--agency", help="默认单位（问题中没有提到单位时使用）")
     ask.add_argument("--json", action="store_true")
 
+    serve = commands.add_parser("serve", help="启动网页（问答、工作台）、REST 接口和嵌入式小部件")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
     commands.add_parser("reports", help="列出已入库的年报")
     remove = commands.add_parser("remove", help="从所有存储中删除一份年报")
     remove.add_argument("report", help="年报编号（或其前缀）或源文件路径")
@@ -62,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             return _search(container, args)
         if args.command == "reports":
             return _reports(container)
+        if args.command == "serve":
+            return _serve(container, args.host, args.port)
         if args.command == "ask":
             return _ask(container, args.question, args.agency, args.json)
         return _remove(container, args.report)
@@ -166,6 +172,18 @@ def _ask(container, question: str, agency: str | None, as_json: bool) -> int:
         page = f" 第{citation.page}页" if citation.page else ""
         print(f"  [{number}] {citation.agency} {citation.year}年 · {citation.section_title}{page} · "
               f"{os.path.basename(citation.source)}：{citation.quote}")
+    return 0
+
+
+def _serve(container, host: str, port: int) -> int:
+    import uvicorn
+
+    from ui.app import create_app
+
+    app = create_app(container)
+    print(f"年报问答已启动：问答 http://{host}:{port}/  工作台 http://{host}:{port}/staff  "
+          f"接口文档 http://{host}:{port}/docs  小部件 http://{host}:{port}/widget.js", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 
 

@@ -74,6 +74,14 @@ class Container:
         )
 
     @cached_property
+    def catalog(self):
+        from qa.catalog import Catalog
+
+        vocabulary = load_vocabulary()
+        return Catalog(self.figure_store, self.indexer, FigureTools(self.figure_store, vocabulary), vocabulary,
+                       self.settings.data_dir / "uploads")
+
+    @cached_property
     def phraser(self):
         """The LLM that phrases answers, or None: the deterministic composer is the default."""
         if self.settings.llm_backend == "none":

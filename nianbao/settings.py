@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     llm_max_tokens: int = 384
     prompts_dir: Path = Field(Path(__file__).resolve().parent.parent / "prompts")
 
+    allowed_origins: list[str] = Field(
+        default_factory=list, description="Sites allowed to embed the widget and call the API from a browser."
+    )
+    admin_token: str | None = Field(None, repr=False, description="Required for uploads and removals.")
+
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)

@@ -48,6 +48,7 @@ reports = Table(
     Column("chunks", Integer, default=0),
     Column("failing_checks", Integer, default=0),
     Column("sections", Text),
+    Column("body", Text),
     Column("ingested_at", DateTime),
 )
 figures = Table(
@@ -137,6 +138,8 @@ class FigureStore:
                     status="pending", chunks=0, failing_checks=len(report.failing_checks()),
                     sections=json.dumps([{"n": s.n, "title": s.title, "page": s.page} for s in report.sections],
                                         ensure_ascii=False),
+                    body=json.dumps([{"n": s.n, "title": s.title, "page": s.page, "text": s.text}
+                                     for s in report.sections], ensure_ascii=False),
                     ingested_at=datetime.now(UTC),
                 )
             )
@@ -242,6 +245,35 @@ class FigureStore:
         for row in self._read(query):
             found.setdefault(row.report_id, []).append(f"{row.rule}[{row.location}]: {row.detail}")
         return {key: tuple(value) for key, value in found.items()}
+
+    def report_body(self, report_id: str) -> list[dict]:
+        """The report's sections with their text, as stored at ingestion."""
+        rows = self._read(select(reports.c.body).where(reports.c.id == report_id))
+        return json.loads(rows[0].body) if rows and rows[0].body else []
+
+    def report_figures(self, report_id: str) -> list[StoredFigure]:
+        query = (select(figures, reports.c.source).join(reports, reports.c.id == figures.c.report_id)
+                 .where(figures.c.report_id == report_id))
+        failing = self._failing({report_id})
+        return [
+            StoredFigure(
+                report_id=r.report_id, agency=r.agency, year=r.year, table=r.tbl, row=r.row, col=r.col,
+                value=figure_value(r.value_text), raw=r.raw or "", unit=r.unit, page=r.page, source=r.source,
+                failing=failing.get(r.report_id, ()), uncertain=r.uncertain,
+            )
+            for r in self._read(query)
+        ]
+
+    def report_checks(self, report_id: str | None = None, status: str | None = None) -> list[dict]:
+        query = select(checks, reports.c.agency, reports.c.year, reports.c.source).join(
+            reports, reports.c.id == checks.c.report_id).where(reports.c.status == "complete")
+        if report_id:
+            query = query.where(checks.c.report_id == report_id)
+        if status:
+            query = query.where(checks.c.status == status)
+        return [{"report_id": r.report_id, "agency": r.agency, "year": r.year, "source": r.source, "rule": r.rule,
+                 "where": r.location, "status": r.status, "detail": r.detail}
+                for r in self._read(query.order_by(reports.c.agency, reports.c.year))]
 
     def figure_count(self) -> int:
         return self._read(select(func.count()).select_from(figures))[0][0]
