@@ -117,14 +117,16 @@ def tables_as_printed(cells: list[StoredFigure], fmt: str) -> dict[str, dict]:
         specs = T3_2019 if ("t3", "other", "total") in by_key else T3_2021
         tables["t3"] = {"title": "表三 收到和处理政府信息公开申请情况",
                         "columns": [COL_LABELS[col] for col in T3_COLS],
-                        "rows": [{"label": spec.label, "cells": [_cell(by_key.get(("t3", spec.key, col)), COL_LABELS[col])
-                                                                 for col in T3_COLS]} for spec in specs]}
+                        "rows": [_row(by_key, "t3", spec.key, spec.label, T3_COLS) for spec in specs]}
     if any(c.table == "t4" for c in cells):
         tables["t4"] = {"title": "表四 政府信息公开行政复议、行政诉讼情况",
                         "columns": [COL_LABELS[col] for col in T4_COLS],
-                        "rows": [{"label": T4_LABELS[row], "cells": [_cell(by_key.get(("t4", row, col)), COL_LABELS[col])
-                                                                     for col in T4_COLS]} for row in T4_ROWS]}
+                        "rows": [_row(by_key, "t4", row, T4_LABELS[row], T4_COLS) for row in T4_ROWS]}
     return tables
+
+
+def _row(by_key: dict, table: str, row: str, label: str, cols) -> dict:
+    return {"label": label, "cells": [_cell(by_key.get((table, row, col)), COL_LABELS[col]) for col in cols]}
 
 
 def _cell(cell: StoredFigure | None, column: str) -> dict:

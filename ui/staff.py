@@ -36,9 +36,8 @@ def highlight(text: str, query: str) -> str:
 
 
 def report_html(report: dict) -> str:
-    parts = [f"<h2>{html.escape(report['title'] or '')}</h2>",
-             f"<p>{html.escape(report['agency'] or '')} · {report['year']}年 · 格式 {html.escape(report['format'] or '')}"
-             f" · {html.escape(report['source'])}</p>"]
+    about = f"{report['agency'] or ''} · {report['year']}年 · 格式 {report['format'] or ''} · {report['source']}"
+    parts = [f"<h2>{html.escape(report['title'] or '')}</h2>", f"<p>{html.escape(about)}</p>"]
     failing = [c for c in report["checks"] if c["status"] == "fail"]
     if failing:
         parts.append("<p class='nb-fail'>勾稽检查未通过：" + "；".join(
