@@ -25,11 +25,12 @@ $(STAMP): pyproject.toml
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet torch==2.13.0 -e '.[test]'
 	touch $(STAMP)
 
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 run: install
 	$(BIN)/nianbao ingest samples/
-	$(BIN)/nianbao extract samples/000_taojiang-czj-2025.txt
-	$(BIN)/nianbao search "信息处理费" --top-k 2
-	$(BIN)/nianbao ask "桃江县财政局2025年作出了几个行政处罚决定？"
+	$(BIN)/nianbao serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

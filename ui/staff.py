@@ -128,8 +128,8 @@ def staff_blocks(container) -> gr.Blocks:
         with gr.Tab("检索"):
             with gr.Row():
                 query = gr.Textbox(label="检索词", elem_id="nb-query")
-                agency = gr.Dropdown(choices=catalog.agencies(), label="发布机关", allow_custom_value=True,
-                                     elem_id="nb-agency")
+                agency = gr.Dropdown(choices=[("全部单位", ""), *[(a, a) for a in catalog.agencies()]], value="",
+                                     label="发布机关", allow_custom_value=True, elem_id="nb-agency")
                 region = gr.Textbox(label="地区", elem_id="nb-region")
             with gr.Row():
                 year_from = gr.Number(label="起始年度", precision=0, elem_id="nb-year-from")
@@ -146,7 +146,8 @@ def staff_blocks(container) -> gr.Blocks:
             with gr.Row():
                 figure = gr.Dropdown(choices=catalog.figure_names(), value="new_received", label="数字",
                                      elem_id="nb-figure")
-                figure_agencies = gr.Dropdown(choices=catalog.agencies(), multiselect=True, label="发布机关（可多选）")
+                figure_agencies = gr.Dropdown(choices=catalog.agencies(), value=[], multiselect=True,
+                                              label="发布机关（可多选）")
                 figure_from = gr.Number(label="起始年度", precision=0)
                 figure_to = gr.Number(label="截止年度", precision=0)
                 explore_button = gr.Button("查询", variant="primary", elem_id="nb-explore")

@@ -1,0 +1,67 @@
+"""A real server on 127.0.0.1 over a few real reports, for the HTTP and browser tests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import uvicorn
+
+from nianbao.container import Container
+from nianbao.settings import Settings
+from tests.conftest import corpus_reports
+from ui.app import create_app
+
+REPORTS = ("000_taojiang-czj-2025.txt", "001_huaian-city-2024.pdf", "014_pingtan-2023.txt", "026_hebei-kjt-2022.txt")
+ADMIN_TOKEN = "test-admin-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Served:
+    url: str
+    container: Container
+    embedding_origin: str
+    """An origin on the allowlist, where the widget tests serve their host page."""
+    embedding_port: int
+
+
+class ThreadedServer:
+    def __init__(self, app, port: int) -> None:
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        deadline = time.time() + 60
+        while not self.server.started:
+            if time.time() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.1)
+        return self
+
+    def __exit__(self, *_):
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory) -> Iterator[Served]:
+    embedding_port = free_port()
+    origin = f"http://127.0.0.1:{embedding_port}"
+    settings = Settings(data_dir=tmp_path_factory.mktemp("served"), allowed_origins=[origin], admin_token=ADMIN_TOKEN)
+    container = Container(settings)
+    for name in REPORTS:
+        container.indexer.ingest(corpus_reports() / name)
+    port = free_port()
+    with ThreadedServer(create_app(container), port):
+        yield Served(f"http://127.0.0.1:{port}", container, origin, embedding_port)
