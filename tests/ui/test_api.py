@@ -26,7 +26,8 @@ def test_ask_uses_the_agency_and_history_it_is_given(served):
                     {"role": "assistant", "content": "81件"}]})
     assert reply.json()["figures"][0]["col"] == "commercial"
 
-    scoped = httpx.post(f"{served.url}/api/ask", json={"question": "罚了多少次？", "agency": "桃江县财政局"}, timeout=60)
+    scoped = httpx.post(f"{served.url}/api/ask", timeout=60,
+                        json={"question": "罚了多少次？", "agency": "桃江县财政局"})
     assert scoped.json()["figures"][0]["value"] == 1
 
 
