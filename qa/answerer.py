@@ -44,29 +44,38 @@ class Answerer:
         self.phraser = phraser
         self._tools = tools.langchain_tools()
 
-    def ask(self, question: str, agency: str | None = None, history: list[Turn] | None = None) -> Answer:
-        answer = self.compose(question, agency, history)
+    def ask(self, question: str, agency: str | None = None, history: list[Turn] | None = None,
+            region: str | None = None) -> Answer:
+        answer = self.compose(question, agency, history, region)
         if self.phraser is not None and answer.route != "none":
             return self.phraser.rephrase(question, answer)
         return answer
 
-    def stream(self, question: str, agency: str | None = None,
-               history: list[Turn] | None = None) -> Iterator[str | Answer]:
+    def stream(self, question: str, agency: str | None = None, history: list[Turn] | None = None,
+               region: str | None = None) -> Iterator[str | Answer | None]:
         """Text pieces as they are produced, then the final Answer (the guarded one)."""
-        answer = self.compose(question, agency, history)
+        answer = self.compose(question, agency, history, region)
         if self.phraser is not None and answer.route != "none":
             yield from self.phraser.stream(question, answer)
             return
         yield from re.findall(r".{1,12}", answer.answer, flags=re.S)
         yield answer
 
-    def compose(self, question: str, agency: str | None = None, history: list[Turn] | None = None) -> Answer:
+    def compose(self, question: str, agency: str | None = None, history: list[Turn] | None = None,
+                region: str | None = None) -> Answer:
+        """`agency`: answer for it when the question names none. `region`: only agencies of that region
+        (a widget scoped to a county) are considered."""
         text = (question or "").strip()
         if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
             return Answer("请输入您想了解的问题，例如：" + "、".join(composer.EXAMPLES), "none")
         text = text[:MAX_QUESTION_CHARS]
         earlier = [turn.content[:MAX_QUESTION_CHARS] for turn in history or [] if turn.role == "user"]
-        self._directory = AgencyDirectory(self.store.agencies())
+        known = self.store.agencies()
+        if region:
+            known = [(name, where) for name, where in known if region in (where or "") + name]
+            if agency is None and len(known) == 1:
+                agency = known[0][0]
+        self._directory = AgencyDirectory(known)
         understanding = Understanding(self.vocabulary, self._directory, self.store.years_of)
         frame = understanding.understand(text, agency, earlier)
         if any(word in text for word in self.vocabulary.personal):
@@ -89,7 +98,8 @@ class Answerer:
             route: Route = "figures" if frame.figure else "documents"
             return Answer(f"您问的是哪个单位？收录了这些可能的单位：{names}。请说明单位全称后再问一次。", route)
         if frame.figure is None:
-            return self._documents(frame)
+            scope = [name for name, _ in known] if region and not frame.agencies else None
+            return self._documents(frame, agencies=scope)
         return self._figures(frame)
 
     # Figures ---------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ class HistoryTurn(BaseModel):
 class AskBody(BaseModel):
     question: str = Field(max_length=MAX_QUESTION_CHARS)
     agency: str | None = None
+    region: str | None = None
     history: list[HistoryTurn] = Field(default_factory=list, max_length=20)
 
 
@@ -42,9 +43,9 @@ def api_router(container) -> APIRouter:
         history = [Turn(turn.role, turn.content) for turn in body.history]
         wants_stream = stream or "text/event-stream" in request.headers.get("accept", "")
         if not wants_stream:
-            return container.answerer.ask(body.question, body.agency, history).json()
-        return StreamingResponse(_events(container.answerer.stream(body.question, body.agency, history)),
-                                 media_type="text/event-stream")
+            return container.answerer.ask(body.question, body.agency, history, body.region).json()
+        pieces = container.answerer.stream(body.question, body.agency, history, body.region)
+        return StreamingResponse(_events(pieces), media_type="text/event-stream")
 
     @router.get("/search")
     def search(q: str = Query(min_length=1, max_length=500), agency: str | None = None, region: str | None = None,

@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 from vectorstore.model import Chunk, Hit, SearchFilters
 from vectorstore.segmenter import Segmenter
 
@@ -64,12 +66,11 @@ class LexicalIndex:
         bm25 = self._index()
         if bm25 is None:
             return []
-        scores = bm25.get_scores(query_tokens)
-        ranked = sorted(range(len(scores)), key=lambda position: -scores[position])
+        scores = self._scores(bm25, query_tokens)
+        matched = np.flatnonzero(scores > 0)
+        ranked = matched[np.argsort(-scores[matched], kind="stable")]
         hits = []
         for position in ranked:
-            if scores[position] <= 0:
-                break
             chunk = self._flat[position][0]
             if filters.admits(chunk.metadata()):
                 hits.append(Hit(chunk, float(scores[position])))
@@ -94,5 +95,28 @@ class LexicalIndex:
             self._flat = [entry for report in self._load().values() for entry in report]
             if not self._flat:
                 return None
-            self._bm25 = BM25Okapi([tokens or ["∅"] for _, tokens in self._flat])
+            bm25 = BM25Okapi([tokens or ["∅"] for _, tokens in self._flat])
+            # rank-bm25 scores every document for every query; postings score only those that hold
+            # a query word (same formula, same idf), which keeps search fast at 10,000 reports.
+            postings: dict[str, tuple[list[int], list[int]]] = {}
+            for position, frequencies in enumerate(bm25.doc_freqs):
+                for token, count in frequencies.items():
+                    docs, counts = postings.setdefault(token, ([], []))
+                    docs.append(position)
+                    counts.append(count)
+            self._postings = {token: (np.asarray(d, dtype=np.int64), np.asarray(c, dtype=np.float64))
+                              for token, (d, c) in postings.items()}
+            lengths = np.asarray(bm25.doc_len, dtype=np.float64)
+            self._norm = bm25.k1 * (1 - bm25.b + bm25.b * lengths / bm25.avgdl)
+            self._bm25 = bm25
         return self._bm25
+
+    def _scores(self, bm25, query_tokens: list[str]) -> np.ndarray:
+        scores = np.zeros(len(self._flat))
+        for token in query_tokens:
+            idf = bm25.idf.get(token)
+            if not idf or token not in self._postings:
+                continue
+            docs, counts = self._postings[token]
+            scores[docs] += idf * counts * (bm25.k1 + 1) / (counts + self._norm[docs])
+        return scores

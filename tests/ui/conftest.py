@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -14,16 +13,11 @@ import uvicorn
 from nianbao.container import Container
 from nianbao.settings import Settings
 from tests.conftest import corpus_reports
+from tests.servers import free_port
 from ui.app import create_app
 
 REPORTS = ("000_taojiang-czj-2025.txt", "001_huaian-city-2024.pdf", "014_pingtan-2023.txt", "026_hebei-kjt-2022.txt")
 ADMIN_TOKEN = "test-admin-token"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

@@ -30,6 +30,9 @@ def test_ask_uses_the_agency_and_history_it_is_given(served):
                         json={"question": "罚了多少次？", "agency": "桃江县财政局"})
     assert scoped.json()["figures"][0]["value"] == 1
 
+    by_region = httpx.post(f"{served.url}/api/ask", timeout=60, json={"question": "罚了多少次？", "region": "益阳市"})
+    assert by_region.json()["figures"][0]["agency"] == "桃江县财政局"
+
 
 def test_ask_streams_server_sent_events_ending_with_the_answer(served):
     with httpx.stream("POST", f"{served.url}/api/ask", json={"question": "淮安市政府2024年被起诉了几次？"},

