@@ -51,6 +51,7 @@ class Settings(BaseSettings):
         default_factory=list, description="Sites allowed to embed the widget and call the API from a browser."
     )
     admin_token: str | None = Field(None, repr=False, description="Required for uploads and removals.")
+    rate_limit_per_minute: int = Field(120, ge=0, description="Questions and searches per client and minute; 0: off.")
 
     @property
     def max_file_bytes(self) -> int:

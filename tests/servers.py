@@ -18,7 +18,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running(command: list[str], port: int, name: str, timeout: float = 120) -> Iterator[None]:
+def running(command: list[str], port: int, name: str, timeout: float = 120) -> Iterator[subprocess.Popen]:
     """Start `command`, wait until it listens on `port`, and stop it afterwards."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + timeout
@@ -32,7 +32,7 @@ def running(command: list[str], port: int, name: str, timeout: float = 120) -> I
                 pytest.fail(f"{name} did not start on 127.0.0.1:{port}")
             time.sleep(0.3)
     try:
-        yield
+        yield process
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -82,6 +82,14 @@ def api_router(container) -> APIRouter:
             results.append(container.catalog.ingest_upload(upload.filename or "upload.txt", data))
         return {"results": results}
 
+    @router.delete("/reports/{report_id}", dependencies=[Depends(require_admin)])
+    def remove(report_id: str):
+        found = [r for r in container.figure_store.find(report_id) if r.status == "complete"]
+        if len(found) != 1:
+            raise HTTPException(status_code=404, detail="没有这份年报 / no such report")
+        container.indexer.remove(found[0])
+        return {"removed": found[0].id}
+
     @router.get("/figures")
     def figures(figure: str, agency: list[str] = Query(default=[]), years: str | None = None,
                 column: list[str] = Query(default=[])):

@@ -75,14 +75,18 @@ class ChromaIndex:
         return self._collection.count()
 
     def search(self, vector: np.ndarray, top_k: int, filters: SearchFilters) -> list[Hit]:
-        if self._collection.count() == 0:
-            return []
-        result = self._collection.query(
-            query_embeddings=[vector.tolist()],
-            n_results=min(top_k, self._collection.count()),
-            where=_where(filters),
-            include=["documents", "metadatas", "distances"],
-        )
+        try:
+            count = self._collection.count()
+            if count == 0:
+                return []
+            result = self._collection.query(
+                query_embeddings=[vector.tolist()],
+                n_results=min(top_k, count),
+                where=_where(filters),
+                include=["documents", "metadatas", "distances"],
+            )
+        except Exception as error:  # a restarting server raises connection errors of several kinds
+            raise VectorStoreUnavailable(f"向量库暂时不可用 / vector store unavailable: {error}") from error
         hits = []
         for chunk_id, text, meta, distance in zip(
             result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
