@@ -79,7 +79,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--data-dir", default=str(ROOT / "data" / "bench"))
-    parser.add_argument("--llm-sample", type=int, default=0, help="only the first N questions for the LLM paths")
+    parser.add_argument("--llm-sample", type=int, default=0,
+                        help="only about N questions, evenly spread over the set, for the LLM paths")
     args = parser.parse_args()
     container = Container(Settings(data_dir=Path(args.data_dir)))
     container.indexer.repair()
@@ -117,7 +118,8 @@ def main() -> int:
 
         chat = make_chat_model(llm_settings)
         template = (ROOT / "prompts" / "rag_only.txt").read_text(encoding="utf-8")
-        sample = questions[: args.llm_sample] if args.llm_sample else questions
+        step = max(1, -(-len(questions) // args.llm_sample)) if args.llm_sample else 1
+        sample = questions[::step]
         guarded = 0
         for question in sample:
             history = [Turn("user", text) for text in question.get("history", [])]

@@ -22,7 +22,9 @@ SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx", ".t
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 
-def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
+def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, non_reports: str = "plain") -> Report:
+    """`non_reports`: "plain" reads any text as a (plain) document; "refuse" raises for a file that is
+    not a 政府信息公开工作年度报告."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -41,8 +43,20 @@ def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
             f"the file is too large ({size / 1024 / 1024:.1f} MB, limit {max_bytes / 1024 / 1024:.0f} MB)",
         )
     data = path.read_bytes()
-    document = _read(data, path)
-    return build_report(str(path), document)
+    report = build_report(str(path), _read(data, path))
+    if non_reports == "refuse" and not looks_like_report(report):
+        raise UnreadableReport(
+            path,
+            "不是政府信息公开工作年度报告（没有年报的标题、章节或统计表）",
+            "not a government information-disclosure annual report (no report title, sections or tables)",
+        )
+    return report
+
+
+def looks_like_report(report: Report) -> bool:
+    """A title or text about 政府信息公开 plus report structure: sections or table figures."""
+    about = "信息公开" in (report.title or "") or report.text.count("信息公开") >= 3
+    return about and (len(report.sections) >= 3 or bool(report.figures))
 
 
 def _read(data: bytes, path: Path) -> RawDocument:

@@ -197,6 +197,9 @@ def _reports(container) -> int:
         print(f"{report.id:<18}{report.year or '':<6}{report.format or '':<9}{report.chunks:>6}"
               f"{report.failing_checks:>10}  {report.agency}  ({Path(report.source).name})")
     print(f"共 {len(stored)} 份 / {len(stored)} reports")
+    history = container.figure_store.reports(status="superseded")
+    if history:
+        print(f"另有 {len(history)} 份被新版本替换的旧版本保留在历史中 / {len(history)} older versions kept as history")
     return 0
 
 

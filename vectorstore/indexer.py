@@ -44,6 +44,7 @@ class Indexer:
         embedder: Embedder,
         chunker: Chunker,
         max_bytes: int,
+        non_reports: str = "refuse",
     ) -> None:
         self.store = store
         self.vectors = vectors
@@ -51,6 +52,7 @@ class Indexer:
         self.embedder = embedder
         self.chunker = chunker
         self.max_bytes = max_bytes
+        self.non_reports = non_reports
 
     def repair(self) -> int:
         """Remove unfinished reports and orphans from every store; returns how many were removed."""
@@ -79,7 +81,7 @@ class Indexer:
             same = "" if known.source == source else f"与 {Path(known.source).name} 内容相同 / same content as it"
             return IngestOutcome(str(path), "unchanged", known.id, known.agency, known.year, known.chunks, same)
         try:
-            report = read_report(path, max_bytes=self.max_bytes)
+            report = read_report(path, max_bytes=self.max_bytes, non_reports=self.non_reports)
         except UnreadableReport as error:
             return IngestOutcome(str(path), "failed", reason=error.message)
         older = [stored for stored in self.store.by_source(source) if stored.id != report_id]
@@ -93,7 +95,16 @@ class Indexer:
         self.store.complete(report_id, report, len(chunks))
         for stored in older:
             self._erase(stored.id)
-        status: Status = "replaced" if older else "ingested"
+        # Another version of the same agency's report for the same year: the newer one answers,
+        # the older one stays in the figure store as history.
+        versions = [stored for stored in self.store.reports()
+                    if stored.id != report_id and report.agency and report.year
+                    and (stored.agency, stored.year) == (report.agency, report.year)]
+        for stored in versions:
+            self.vectors.delete_report(stored.id)
+            self.lexical.delete_report(stored.id)
+            self.store.supersede(stored.id)
+        status: Status = "replaced" if older or versions else "ingested"
         return IngestOutcome(str(path), status, report_id, report.agency, report.year, len(chunks))
 
     def remove(self, report: StoredReport) -> None:

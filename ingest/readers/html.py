@@ -28,7 +28,7 @@ def read_html(data: bytes) -> RawDocument:
     except (etree.ParserError, ValueError):
         return RawDocument(pages=[""], paginated=False)
     title = _declared_title(root)
-    for element in root.iter(*_DROPPED):
+    for element in list(root.iter(*_DROPPED)):
         element.drop_tree()
     body = _report_body(root)
     rendered = "\n".join(line.strip() for line in _render(body).splitlines())

@@ -14,7 +14,8 @@ def stores_agree(container: Container) -> set[str]:
     assert container.figure_store.reports(status="pending") == []
     assert container.vectors.report_ids() == complete
     assert container.lexical.report_ids() == complete
-    assert container.figure_store.figure_report_ids() <= complete
+    history = {report.id for report in container.figure_store.reports(status="superseded")}
+    assert container.figure_store.figure_report_ids() <= complete | history
     return complete
 
 
@@ -104,3 +105,21 @@ def _request(query: str, **options):
     from qa.search import SearchRequest
 
     return SearchRequest(query=query, top_k=10, **options)
+
+
+def test_a_newer_version_of_the_same_agency_and_year_replaces_the_older_which_stays_in_history(tmp_path, reports_dir):
+    container = Container(Settings(data_dir=tmp_path / "data"))
+    original = (reports_dir / "000_taojiang-czj-2025.txt").read_text(encoding="utf-8")
+    first = tmp_path / "桃江县财政局2025年报告（初版）.txt"
+    second = tmp_path / "桃江县财政局2025年报告（更正版）.txt"
+    first.write_text(original, encoding="utf-8")
+    second.write_text(original.replace("行政处罚 |\n1 |", "行政处罚 |\n3 |"), encoding="utf-8")
+
+    older = container.indexer.ingest(first)
+    newer = container.indexer.ingest(second)
+
+    assert newer.status == "replaced"
+    assert stores_agree(container) == {newer.report_id}
+    assert [r.id for r in container.figure_store.reports(status="superseded")] == [older.report_id]
+    values = {c.report_id: c.value for c in container.figure_store.cells("t2", "punishment", "decisions")}
+    assert values == {newer.report_id: 3}, "answers use the newer version only"
