@@ -180,6 +180,9 @@ def _serve(container, host: str, port: int) -> int:
 
     from ui.app import create_app
 
+    repaired = container.indexer.repair()  # a crash during an upload leaves nothing half-ingested
+    if repaired:
+        print(f"已清理 {repaired} 份未完成的年报 / repaired {repaired} unfinished reports", flush=True)
     app = create_app(container)
     print(f"年报问答已启动：问答 http://{host}:{port}/  工作台 http://{host}:{port}/staff  "
           f"接口文档 http://{host}:{port}/docs  小部件 http://{host}:{port}/widget.js", flush=True)

@@ -4,6 +4,7 @@ store holds it, then `complete` in the same transaction that writes its figures.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -129,7 +130,7 @@ class FigureStore:
 
     def begin(self, report_id: str, source: str, content_hash: str, report: Report) -> None:
         """Journal a report as pending before any other store is touched."""
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             connection.execute(delete(reports).where(reports.c.id == report_id))
             connection.execute(
                 reports.insert().values(
@@ -147,7 +148,7 @@ class FigureStore:
     def complete(self, report_id: str, report: Report, chunk_count: int) -> None:
         """Figures, checks and the `complete` mark in one transaction."""
         doubtful = {(u.table, u.row, u.col): u.why for u in report.uncertain}
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             connection.execute(delete(figures).where(figures.c.report_id == report_id))
             connection.execute(delete(checks).where(checks.c.report_id == report_id))
             if report.figures:
@@ -180,11 +181,11 @@ class FigureStore:
 
     def supersede(self, report_id: str) -> None:
         """Keep an older version of a report (its figures and checks) as history, out of answers."""
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             connection.execute(update(reports).where(reports.c.id == report_id).values(status="superseded"))
 
     def remove(self, report_id: str) -> None:
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             for table in (figures, checks):
                 connection.execute(delete(table).where(table.c.report_id == report_id))
             connection.execute(delete(reports).where(reports.c.id == report_id))
@@ -285,6 +286,14 @@ class FigureStore:
 
     def figure_report_ids(self) -> set[str]:
         return {row[0] for row in self._read(select(figures.c.report_id).distinct())}
+
+    @contextlib.contextmanager
+    def _writing(self):
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except OperationalError as error:
+            raise StoreUnavailable(f"数字库暂时不可用 / figure store unavailable: {error.orig}") from error
 
     def _read(self, query) -> list:
         try:
