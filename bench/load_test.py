@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import os
 import random
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -25,6 +24,8 @@ sys.path.insert(0, str(ROOT))
 from bench.index_perf import percentile  # noqa: E402
 from bench.retrieval_eval import load_questions  # noqa: E402
 from tests.servers import free_port, running  # noqa: E402
+
+TOKEN = "load-test-admin-token"
 
 
 async def client(base: str, questions: list[str], deadline: float, latencies: dict, errors: Counter, seed: int):
@@ -48,16 +49,19 @@ async def client(base: str, questions: list[str], deadline: float, latencies: di
             latencies.setdefault(kind, []).append((time.perf_counter() - start) * 1000)
 
 
-def reingest_loop(data_dir: str, corpus: Path, deadline: float) -> int:
-    """Ingest while serving: a report alternates between two versions, replacing itself."""
-    target = Path(data_dir) / "load-test-report.txt"
-    original = (corpus / "reports" / "014_pingtan-2023.txt").read_text(encoding="utf-8")
+def reingest_loop(base: str, corpus: Path, deadline: float, errors: Counter) -> int:
+    """Ingest while serving, through the upload API (the serving process owns the embedded stores):
+    one report alternates between two versions, each replacing the other."""
+    original = (corpus / "reports" / "014_pingtan-2023.txt").read_bytes()
     rounds = 0
-    while time.monotonic() < deadline - 10:
-        target.write_text(original + ("\n" if rounds % 2 else ""), encoding="utf-8")
-        subprocess.run([sys.executable, "-m", "nianbao.cli", "--data-dir", data_dir, "ingest", str(target)],
-                       check=True, capture_output=True)
-        rounds += 1
+    with httpx.Client(base_url=base, timeout=300, headers={"Authorization": f"Bearer {TOKEN}"}) as http:
+        while time.monotonic() < deadline - 10:
+            data = original + (b"\n" if rounds % 2 else b"")
+            reply = http.post("/api/reports", files={"files": ("014_pingtan-2023.txt", data, "text/plain")})
+            status = reply.json()["results"][0]["status"] if reply.status_code == 200 else reply.status_code
+            if status not in ("ingested", "replaced", "unchanged"):
+                errors[f"upload {status}"] += 1
+            rounds += 1
     return rounds
 
 
@@ -66,12 +70,13 @@ async def main_async(args) -> int:
     port = free_port()
     env_command = [sys.executable, "-m", "nianbao.cli", "--data-dir", args.data_dir, "serve", "--port", str(port)]
     os.environ["NIANBAO_RATE_LIMIT_PER_MINUTE"] = "0"
+    os.environ["NIANBAO_ADMIN_TOKEN"] = TOKEN
     with running(env_command, port, "nianbao serve"):
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + args.seconds
         latencies: dict[str, list[float]] = {}
         errors: Counter = Counter()
-        ingest = asyncio.to_thread(reingest_loop, args.data_dir, Path(args.corpus), deadline)
+        ingest = asyncio.to_thread(reingest_loop, base, Path(args.corpus), deadline, errors)
         clients = [client(base, questions, deadline, latencies, errors, seed) for seed in range(args.clients)]
         rounds, *_ = await asyncio.gather(ingest, *clients)
     total = sum(len(values) for values in latencies.values())

@@ -130,7 +130,7 @@ class Answerer:
                 text = composer.ranking(ranked, citations, year, column_label)
             else:
                 text, computed = composer.total(found, citations, year, column_label)
-            return self._figure_answer(text + composer.warnings(found), "aggregate", citations, computed, frame)
+            return self._figure_answer(text + composer.warnings(found), "aggregate", citations, computed)
         if not frame.agencies:
             return Answer("请说明是哪个单位的报告，例如：" + "、".join(composer.EXAMPLES), "figures")
         agency = frame.agencies[0]
@@ -161,8 +161,8 @@ class Answerer:
             documents = self._documents(frame, citations, query_text=frame.narrative_text or frame.text,
                                         prose_only=True)
             if documents.route != "none":
-                return self._figure_answer(body + "\n" + documents.answer, "mixed", citations, computed, frame)
-        return self._figure_answer(body, route, citations, computed, frame)
+                return self._figure_answer(body + "\n" + documents.answer, "mixed", citations, computed)
+        return self._figure_answer(body, route, citations, computed)
 
     def _over_years(self, frame: Frame, figure: str, columns: list[str], column_label: str,
                     citations: Citations) -> Answer:
@@ -178,7 +178,7 @@ class Answerer:
             computed: list[str] = []
         else:
             text, computed = composer.years_total(values, citations, column_label)
-        return self._figure_answer(text + composer.warnings(values), "aggregate", citations, computed, frame)
+        return self._figure_answer(text + composer.warnings(values), "aggregate", citations, computed)
 
     def _value(self, agency: str, year: int, figure: str, columns: list[str]) -> FigureValue:
         return self._tools["lookup_figure"].invoke(
@@ -206,8 +206,8 @@ class Answerer:
         common = set.intersection(*sets) if sets else set()
         return max(common) if common else (max(set.union(*sets)) if sets and set.union(*sets) else None)
 
-    def _figure_answer(self, text: str, route: Route, citations: Citations, computed: list[str],
-                       frame: Frame) -> Answer:
+    @staticmethod
+    def _figure_answer(text: str, route: Route, citations: Citations, computed: list[str]) -> Answer:
         return Answer(text.strip(), route, citations.figures, citations.items, computed=computed)
 
     # Documents -------------------------------------------------------------------------------

@@ -95,14 +95,18 @@ def describe(value: FigureValue, citations: Citations, column_label: str = "") -
     text = f"{subject}为{number(value.value)}{value.unit}{marks}"
     parts = [cell for cell in value.cells if cell.value]
     if len(value.cells) > 1 and parts:
-        details = "、".join(f"{ROW_LABELS.get(c.row, c.row).split(' ')[-1].lstrip('0123456789.（）()一二三四五六七八')}"
-                           f"{number(c.value)}" for c in parts)
+        details = "、".join(f"{short_label(c.row)}{number(c.value)}" for c in parts)
         text += f"，其中{details}"
     if value.unreadable and value.cells:
         text += f"；另有{len(value.unreadable)}项无法从原文可靠读出，未计入"
     elif value.blank and value.cells:
         text += f"；另有{len(value.blank)}项未填报，未计入"
     return text + "。"
+
+
+def short_label(row: str) -> str:
+    """A row's label without its group and ordinal: "（三）不予公开 1.属于国家秘密" -> "属于国家秘密"."""
+    return re.sub(r"^[（(][一二三四五六七][）)]|^\d+\.", "", ROW_LABELS.get(row, row).split(" ")[-1])
 
 
 def _of(column_label: str) -> str:

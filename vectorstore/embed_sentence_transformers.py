@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from functools import cached_property
 from pathlib import Path
 
@@ -14,6 +15,7 @@ class SentenceTransformerEmbedder:
     def __init__(self, model: str, batch_size: int = 32) -> None:
         self.model = model
         self.batch_size = batch_size
+        self._lock = threading.Lock()
         path = Path(model)
         # A model directory is often named just "model": its parent says which model it is.
         name = f"{path.parent.name}-{path.name}" if path.exists() else model
@@ -40,7 +42,8 @@ class SentenceTransformerEmbedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True)
+        with self._lock:
+            vectors = self._model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True)
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:

@@ -5,12 +5,35 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from vectorstore.model import Chunk, Hit, SearchFilters
 from vectorstore.segmenter import Segmenter
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """One consistent BM25 index; searches keep using theirs while a new one is built."""
+
+    flat: list[tuple[Chunk, list[str]]]
+    bm25: object
+    postings: dict[str, tuple[np.ndarray, np.ndarray]]
+    norm: np.ndarray
+
+    def scores(self, query_tokens: list[str]) -> np.ndarray:
+        bm25 = self.bm25
+        scores = np.zeros(len(self.flat))
+        for token in query_tokens:
+            idf = bm25.idf.get(token)
+            if not idf or token not in self.postings:
+                continue
+            docs, counts = self.postings[token]
+            scores[docs] += idf * counts * (bm25.k1 + 1) / (counts + self.norm[docs])
+        return scores
 
 
 class LexicalIndex:
@@ -25,8 +48,8 @@ class LexicalIndex:
         self.segmenter = segmenter
         directory.mkdir(parents=True, exist_ok=True)
         self._docs: dict[str, list[tuple[Chunk, list[str]]]] | None = None
-        self._bm25 = None
-        self._flat: list[tuple[Chunk, list[str]]] = []
+        self._snapshot: _Snapshot | None = None
+        self._lock = threading.Lock()
 
     def add(self, report_id: str, chunks: list[Chunk]) -> None:
         entries = [
@@ -42,15 +65,18 @@ class LexicalIndex:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(entries, out, ensure_ascii=False)
         os.replace(temporary, self.directory / f"{report_id}.json")
-        if self._docs is not None:
-            self._docs[report_id] = [(Chunk.from_metadata(e["id"], e["text"], e["meta"]), e["tokens"]) for e in entries]
-        self._bm25 = None
+        with self._lock:
+            if self._docs is not None:
+                self._docs[report_id] = [(Chunk.from_metadata(e["id"], e["text"], e["meta"]), e["tokens"])
+                                         for e in entries]
+            self._snapshot = None
 
     def delete_report(self, report_id: str) -> None:
         (self.directory / f"{report_id}.json").unlink(missing_ok=True)
-        if self._docs is not None:
-            self._docs.pop(report_id, None)
-        self._bm25 = None
+        with self._lock:
+            if self._docs is not None:
+                self._docs.pop(report_id, None)
+            self._snapshot = None
 
     def report_ids(self) -> set[str]:
         return {path.stem for path in self.directory.glob("*.json")}
@@ -63,15 +89,15 @@ class LexicalIndex:
         query_tokens = self.segmenter.tokens(query)
         if not query_tokens:
             return []
-        bm25 = self._index()
-        if bm25 is None:
+        snapshot = self._index()
+        if snapshot is None:
             return []
-        scores = self._scores(bm25, query_tokens)
+        scores = snapshot.scores(query_tokens)
         matched = np.flatnonzero(scores > 0)
         ranked = matched[np.argsort(-scores[matched], kind="stable")]
         hits = []
         for position in ranked:
-            chunk = self._flat[position][0]
+            chunk = snapshot.flat[position][0]
             if filters.admits(chunk.metadata()):
                 hits.append(Hit(chunk, float(scores[position])))
                 if len(hits) == top_k:
@@ -80,43 +106,38 @@ class LexicalIndex:
 
     def _load(self) -> dict[str, list[tuple[Chunk, list[str]]]]:
         if self._docs is None:
-            self._docs = {}
+            docs = {}
             for path in sorted(self.directory.glob("*.json")):
                 entries = json.loads(path.read_text(encoding="utf-8"))
-                self._docs[path.stem] = [
-                    (Chunk.from_metadata(e["id"], e["text"], e["meta"]), e["tokens"]) for e in entries
-                ]
+                docs[path.stem] = [(Chunk.from_metadata(e["id"], e["text"], e["meta"]), e["tokens"]) for e in entries]
+            self._docs = docs
         return self._docs
 
-    def _index(self):
-        if self._bm25 is None:
-            from rank_bm25 import BM25Okapi
+    def _index(self) -> _Snapshot | None:
+        snapshot = self._snapshot
+        if snapshot is not None:
+            return snapshot
+        with self._lock:
+            if self._snapshot is None:
+                self._snapshot = self._build([entry for report in self._load().values() for entry in report])
+            return self._snapshot
 
-            self._flat = [entry for report in self._load().values() for entry in report]
-            if not self._flat:
-                return None
-            bm25 = BM25Okapi([tokens or ["∅"] for _, tokens in self._flat])
-            # rank-bm25 scores every document for every query; postings score only those that hold
-            # a query word (same formula, same idf), which keeps search fast at 10,000 reports.
-            postings: dict[str, tuple[list[int], list[int]]] = {}
-            for position, frequencies in enumerate(bm25.doc_freqs):
-                for token, count in frequencies.items():
-                    docs, counts = postings.setdefault(token, ([], []))
-                    docs.append(position)
-                    counts.append(count)
-            self._postings = {token: (np.asarray(d, dtype=np.int64), np.asarray(c, dtype=np.float64))
-                              for token, (d, c) in postings.items()}
-            lengths = np.asarray(bm25.doc_len, dtype=np.float64)
-            self._norm = bm25.k1 * (1 - bm25.b + bm25.b * lengths / bm25.avgdl)
-            self._bm25 = bm25
-        return self._bm25
+    @staticmethod
+    def _build(flat: list[tuple[Chunk, list[str]]]) -> _Snapshot | None:
+        if not flat:
+            return None
+        from rank_bm25 import BM25Okapi
 
-    def _scores(self, bm25, query_tokens: list[str]) -> np.ndarray:
-        scores = np.zeros(len(self._flat))
-        for token in query_tokens:
-            idf = bm25.idf.get(token)
-            if not idf or token not in self._postings:
-                continue
-            docs, counts = self._postings[token]
-            scores[docs] += idf * counts * (bm25.k1 + 1) / (counts + self._norm[docs])
-        return scores
+        bm25 = BM25Okapi([tokens or ["∅"] for _, tokens in flat])
+        # rank-bm25 scores every document for every query; postings score only those that hold
+        # a query word (same formula, same idf), which keeps search fast at 10,000 reports.
+        postings: dict[str, tuple[list[int], list[int]]] = {}
+        for position, frequencies in enumerate(bm25.doc_freqs):
+            for token, count in frequencies.items():
+                docs, counts = postings.setdefault(token, ([], []))
+                docs.append(position)
+                counts.append(count)
+        arrays = {token: (np.asarray(d, dtype=np.int64), np.asarray(c, dtype=np.float64))
+                  for token, (d, c) in postings.items()}
+        lengths = np.asarray(bm25.doc_len, dtype=np.float64)
+        return _Snapshot(flat, bm25, arrays, bm25.k1 * (1 - bm25.b + bm25.b * lengths / bm25.avgdl))
