@@ -177,8 +177,13 @@ def _append(found: list[_Sentence], text: str, start: int, end: int) -> None:
         found.append(_Sentence(stripped, start + lead, start + lead + len(stripped)))
 
 
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])[^。！？；]{0,38}$")
+
+
 def _joined(sentences: list[_Sentence]) -> tuple[str, int, int]:
-    return "".join(s.text for s in sentences), sentences[0].start, sentences[-1].end
+    """Sentences run on as printed, except that a heading keeps its own line ("六、其他需要报告的事项")."""
+    text = "".join(s.text + ("\n" if _HEADING.match(s.text) else "") for s in sentences).rstrip("\n")
+    return text, sentences[0].start, sentences[-1].end
 
 
 def _safe_cut(text: str, near: int) -> int:

@@ -60,4 +60,4 @@ def test_chunks_carry_what_a_citation_needs(reports_dir, chunker):
     assert (chunk.agency, chunk.year, chunk.format) == ("淮安市人民政府", 2024, "2021")
     assert chunk.section_title.startswith("五、")
     assert chunk.page is not None and chunk.page >= 5
-    assert report.text[chunk.start : chunk.end].replace("\n", "").startswith(chunk.text[:20])
+    assert report.text[chunk.start : chunk.end].replace("\n", "").startswith(chunk.text.replace("\n", "")[:20])
