@@ -254,10 +254,10 @@ class Answerer:
         hits = _prefer_section(hits, self.vocabulary.section_hint(query))
         tokens = set(self.segmenter.tokens(query)) - self.vocabulary.generic_words
         chosen = composer.best_sentences(hits, tokens, self.segmenter.tokens)
-        # A passage is only an answer if it shares a topic word with the question (or, for a
-        # figure looked for in prose, names that figure).
+        # A passage is only an answer if it (or the title of its section) shares a topic word with
+        # the question, and, for a figure looked for in prose, names that figure.
         relevant = [(hit, sentence) for hit, sentence in chosen
-                    if (tokens & set(self.segmenter.tokens(sentence)))
+                    if (tokens & set(self.segmenter.tokens(hit.chunk.section_title + sentence)))
                     and (not required or any(word in sentence for word in required))]
         if not relevant:
             return Answer(composer.out_of_scope("抱歉，已收录的报告中没有找到与这个问题相关的内容。"), "none")
