@@ -5,7 +5,6 @@ or derived by a tool from cited cells."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from ingest.checks import COL_LABELS, T4_LABELS
 from ingest.template import T2_2019, T2_2021, T2_COL_LABELS, T3_2021, T3_OTHER_2019
@@ -227,7 +226,3 @@ def passages(chosen: list[tuple[Hit, str]], citations: Citations) -> str:
 def out_of_scope(reason: str = "") -> str:
     return (f"{reason or '抱歉，这个问题超出了政府信息公开工作年度报告的范围，我无法回答。'}\n"
             f"我可以回答各单位年度报告中的内容和数字，例如：{'、'.join(EXAMPLES)}")
-
-
-def source_name(source: str) -> str:
-    return Path(source).name
