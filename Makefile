@@ -5,15 +5,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORPUS ?= ../shared/corpus
 
-SYSTEM_PACKAGES := chromium fonts-noto-cjk
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install system-deps run test lint bench clean
 
 install: system-deps $(STAMP)
 
-# Debian's Chromium renders the PDF fixtures and drives the browser tests; the CJK font gives
-# rendered pages a Chinese text layer.
+# Debian's Chromium renders the PDF fixtures and drives the browser tests; LibreOffice Writer renders
+# the DOCX fixtures to PDF; the CJK font gives rendered pages a Chinese text layer.
 system-deps:
 	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); }
