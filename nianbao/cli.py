@@ -16,9 +16,14 @@ from nianbao.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="nianbao", description="政府信息公开工作年度报告问答 / annual-report QA")
-    parser.add_argument("--data-dir", help="数据目录（默认 ./data，或 NIANBAO_DATA_DIR）")
-    commands = parser.add_subparsers(dest="command", required=True)
+    # Global options are accepted before or after the subcommand: people type them after. SUPPRESS keeps a
+    # subcommand's unset copy from overwriting a value given before the subcommand.
+    global_options = argparse.ArgumentParser(add_help=False)
+    global_options.add_argument("--data-dir", default=argparse.SUPPRESS,
+                                help="数据目录（默认 ./data，或 NIANBAO_DATA_DIR）")
+    parser = argparse.ArgumentParser(prog="nianbao", description="政府信息公开工作年度报告问答 / annual-report QA",
+                                     parents=[global_options])
+    commands = _Subcommands(parser.add_subparsers(dest="command", required=True), global_options)
 
     extract = commands.add_parser("extract", help="读取一份年报，输出元数据、章节、表格数字和勾稽检查")
     extract.add_argument("file")
@@ -55,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "extract":
         return _extract(args.file, args.json)
-    settings = Settings(**({"data_dir": Path(args.data_dir)} if args.data_dir else {}))
+    data_dir = getattr(args, "data_dir", None)
+    settings = Settings(**({"data_dir": Path(data_dir)} if data_dir else {}))
     from nianbao.container import Container
 
     container = Container(settings)
@@ -74,6 +80,17 @@ def main(argv: list[str] | None = None) -> int:
     except (RuntimeError, ValueError) as error:
         print(f"错误 / error: {error}", file=sys.stderr)
         return 1
+
+
+class _Subcommands:
+    """Adds subcommands that all accept the global options too."""
+
+    def __init__(self, subparsers, global_options: argparse.ArgumentParser) -> None:
+        self._subparsers = subparsers
+        self._global_options = global_options
+
+    def add_parser(self, name: str, **kwargs) -> argparse.ArgumentParser:
+        return self._subparsers.add_parser(name, parents=[self._global_options], **kwargs)
 
 
 def _extract(path: str, as_json: bool) -> int:

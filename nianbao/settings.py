@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     )
     admin_token: str | None = Field(None, repr=False, description="Required for uploads and removals.")
     rate_limit_per_minute: int = Field(120, ge=0, description="Questions and searches per client and minute; 0: off.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the real client.",
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost", "::1"],
+        description="Host names this service answers to (the Host header); others are refused (DNS rebinding).",
+    )
+    max_request_kb: int = Field(64, gt=0, description="Largest request body outside uploads, in KiB.")
+    header_timeout_seconds: float = Field(10, gt=0, description="A client must send its request headers this fast.")
 
     @property
     def max_file_bytes(self) -> int:

@@ -40,3 +40,15 @@ def test_an_unreadable_file_is_one_line_naming_it_and_a_non_zero_exit(tmp_path, 
     assert captured.out == ""
     assert captured.err.count("\n") == 1
     assert "坏文件.pdf" in captured.err and "Traceback" not in captured.err
+
+
+def test_the_data_directory_option_is_accepted_after_the_subcommand_too(tmp_path, reports_dir, capsys):
+    before, after = tmp_path / "before", tmp_path / "after"
+    seed = str(reports_dir / "000_taojiang-czj-2025.txt")
+
+    assert main(["--data-dir", str(before), "ingest", seed]) == 0
+    assert main(["ingest", seed, "--data-dir", str(after)]) == 0
+    assert main(["reports", "--data-dir", str(after)]) == 0
+
+    assert "桃江县财政局" in capsys.readouterr().out
+    assert (before / "figures.sqlite3").is_file() and (after / "figures.sqlite3").is_file()
