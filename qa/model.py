@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Literal
 
 Route = Literal["figures", "aggregate", "documents", "mixed", "none"]
@@ -40,8 +41,9 @@ class Citation:
     quote: str
 
     def json(self) -> dict:
-        return {"source": self.source, "agency": self.agency, "year": self.year, "section": self.section,
-                "page": self.page, "quote": self.quote}
+        # The file's name, never its path on the server.
+        return {"source": PurePath(self.source).name, "agency": self.agency, "year": self.year,
+                "section": self.section, "page": self.page, "quote": self.quote}
 
 
 @dataclass

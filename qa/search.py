@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from vectorstore.agencies import match_agencies
 from vectorstore.figure_store import FigureStore
@@ -68,7 +69,7 @@ def hit_json(hit: Hit) -> dict:
         "section": chunk.section,
         "section_title": chunk.section_title,
         "page": chunk.page,
-        "source": chunk.source,
+        "source": PurePath(chunk.source).name,  # the file's name, never its path on the server
         "text": chunk.text,
         "score": round(hit.score, 6),
     }
