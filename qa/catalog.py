@@ -80,16 +80,27 @@ class Catalog:
         with tempfile.NamedTemporaryFile(dir=self.upload_dir, prefix=".upload-", delete=False) as handle:
             handle.write(data)
         target = self.upload_dir / safe
-        Path(handle.name).replace(target)
+        try:
+            Path(handle.name).replace(target)
+        except OSError as error:  # never leave the temporary file behind
+            Path(handle.name).unlink(missing_ok=True)
+            return {"file": safe, "status": "failed", "reason": f"无法保存文件 / cannot store the file: {error.strerror}"}
         outcome = self.indexer.ingest(target)
         return {"file": safe, **{k: v for k, v in asdict(outcome).items() if k != "path"}}
 
 
+MAX_NAME_BYTES = 180
+"""File systems allow 255 bytes a name; keep room for the suffix and the temporary prefix."""
+
+
 def _safe_name(filename: str) -> str:
-    """The file's own name only: no directories, no traversal, no hidden files."""
+    """The file's own name only: no directories, no traversal, no hidden files, never too long to store."""
     name = Path(filename.replace("\\", "/")).name
     name = re.sub(r"[^\w\u4e00-\u9fff.\-（）()]+", "_", name).lstrip(".")
-    return name or "upload.txt"
+    stem, suffix = Path(name).stem, Path(name).suffix[:16]
+    while len((stem + suffix).encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem + suffix) or "upload.txt"
 
 
 def _report_json(r) -> dict:
