@@ -227,6 +227,9 @@ def _pipe_cells(segment: str, specs: list[RowSpec]) -> Reading | None:
     width = len(specs[0].cols)
     while own and len(own) > width and own[-1].raw == "":
         own.pop()
+    # An empty label column after the label (a group label's row, （六）其他处理 | | 0 …) is not a value.
+    while own and len(own) > width and own[0].raw == "":
+        own.pop(0)
     if not any(cell.raw for cell in own) or len(own) != width:
         return None
     reading = list(own)
