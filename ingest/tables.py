@@ -170,7 +170,7 @@ def _readings(segment: str, specs: list[RowSpec]) -> tuple[list[Reading], str]:
     if "|" in segment and "|" not in own_line and tokens(own_line):
         segment = own_line  # a plain-text row printed above a converter's `|` tables
     if "|" in segment:
-        cells = _pipe_cells(segment, specs)
+        cells = _pipe_cells(segment, specs) or _separated_cells(segment, width)
         if cells is None:
             return [], "表格单元格数量与模板不符 / cell count does not match the template"
         return [cells], ""
@@ -246,6 +246,29 @@ def _pipe_cells(segment: str, specs: list[RowSpec]) -> Reading | None:
             return None
         reading.extend(numbers)
     return tuple(reading) if len(reading) == sum(len(spec.cols) for spec in specs) else None
+
+
+_SEPARATORS = re.compile(r"[|｜\t\n]|[ \u3000]{2,}")
+
+
+def _separated_cells(segment: str, width: int) -> Reading | None:
+    """Cells written one by one with explicit separators, however they fall on lines: a `|` on its
+    own line, at line starts, rows wrapped across lines. Text without digits (a group label, a
+    repeated header) is not a cell; anything else must be exactly one value, and the row must have
+    exactly as many as the template. Blank cells cannot be told from layout here, so a row with
+    fewer values is not read."""
+    cells = []
+    for piece in _SEPARATORS.split(segment):
+        piece = piece.strip()
+        if not piece:
+            continue
+        cell = cell_from_text(piece)
+        if cell is None:
+            if re.search(r"\d", piece):
+                return None
+            continue
+        cells.append(cell)
+    return tuple(cells) if len(cells) == width else None
 
 
 def _pieces(line: str) -> list[str]:
@@ -383,7 +406,7 @@ def _read_t4(index: LabelIndex, region: Region, page_at: Callable[[int], int | N
     start = headers[-1].end if headers else region.start
     segment = text[start : region.end]
     if "|" in text[region.start : region.end]:
-        cells = _t4_pipe_cells(text[region.start : region.end])
+        cells = _t4_pipe_cells(text[region.start : region.end]) or _separated_cells(segment, 15)
         readings = [cells] if cells is not None else []
         why = "" if readings else "行政复议、行政诉讼表的单元格数量不是15 / table 四 does not have 15 cells"
     else:
@@ -417,8 +440,8 @@ def _collect(
     figures: list[Figure],
     uncertain: list[Uncertain],
 ) -> None:
-    if not any(group.readings for group in groups):
-        return
+    # A table that is shown but could not be read still gives every cell, each null and uncertain
+    # with the reason: never silent about a table the document prints.
     unit = _header_unit(text[region.start : region.end])
     for group in groups:
         position = 0
