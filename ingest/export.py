@@ -22,6 +22,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "figures": [_figure_json(figure) for figure in report.figures],
         "checks": [{"rule": c.rule, "where": c.where, "status": c.status, "detail": c.detail} for c in report.checks],
         "uncertain": [{"table": u.table, "row": u.row, "col": u.col, "why": u.why} for u in report.uncertain],
+        "tables": [{"table": t.table, "status": t.status, "reason": t.reason} for t in report.tables],
     }
 
 
@@ -46,12 +47,17 @@ def report_summary(report: Report) -> str:
         "章节 sections:",
     ]
     lines += [f"  {s.title}" + (f"  (第{s.page}页)" if s.page else "") for s in report.sections] or ["  （无）"]
-    cells = {(f.table, f.row, f.col): f for f in report.figures}
+    unread = {status.table: status for status in report.tables if status.status == "unread"}
+    if unread:
+        lines.append("")
+        lines += [f"{status.name}：无法读取（{_chinese(status.reason)}）" for status in unread.values()]
+    cells = {(f.table, f.row, f.col): f for f in report.figures if f.table not in unread}
+    doubtful = {(u.table, u.row, u.col) for u in report.uncertain}
     if any(table == "t2" for table, _, _ in cells):
         lines += ["", "表二 主动公开政府信息情况:"]
         specs = template.T2_2021 if report.format == "2021" else template.T2_2019
         for spec in specs:
-            values = [_shown(cells.get(("t2", spec.key, col))) for col in spec.cols]
+            values = [_shown(cells.get(("t2", spec.key, col)), doubtful) for col in spec.cols]
             lines.append(f"  {spec.label:<12}" + "".join(f"{v:>12}" for v in values))
     if any(table == "t3" for table, _, _ in cells):
         lines += ["", "表三 收到和处理政府信息公开申请情况:"]
@@ -62,13 +68,13 @@ def report_summary(report: Report) -> str:
                                                        else template.T3_2021)}
         for spec in sorted(rows, key=lambda s: order.get(s.key, 99)):
             label = spec.label[-14:]
-            values = "".join(f"{_shown(cells.get(('t3', spec.key, col))):>10}" for col in template.T3_COLS)
+            values = "".join(f"{_shown(cells.get(('t3', spec.key, col)), doubtful):>10}" for col in template.T3_COLS)
             lines.append(f"  {label:<30}{values}")
     if any(table == "t4" for table, _, _ in cells):
         lines += ["", "表四 行政复议、行政诉讼情况:"]
         lines.append(f"  {'':<16}" + "".join(f"{COL_LABELS[col]:>10}" for col in template.T4_COLS))
         for row in template.T4_ROWS:
-            values = "".join(f"{_shown(cells.get(('t4', row, col))):>12}" for col in template.T4_COLS)
+            values = "".join(f"{_shown(cells.get(('t4', row, col)), doubtful):>12}" for col in template.T4_COLS)
             lines.append(f"  {T4_LABELS[row]:<16}{values}")
     failing = report.failing_checks()
     lines += ["", f"勾稽检查 checks: {len(report.checks)} 项，未通过 {len(failing)} 项"]
@@ -79,10 +85,17 @@ def report_summary(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _shown(figure: Figure | None) -> str:
+def _shown(figure: Figure | None, doubtful: set[tuple[str, str, str]]) -> str:
     if figure is None:
         return "—"
+    if (figure.table, figure.row, figure.col) in doubtful:
+        return "？"
     return "（空）" if figure.value is None else str(figure.value)
+
+
+def _chinese(reason: str) -> str:
+    """The Chinese half of a bilingual "中文 / English" reason (several reasons joined by ；)."""
+    return "；".join(part.split(" / ")[0].strip() for part in reason.split("；")) or "原因不明"
 
 
 def _where(where: str) -> str:

@@ -48,6 +48,26 @@ class Uncertain:
     why: str
 
 
+TableRead = Literal["read", "partly_read", "unread"]
+TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
+
+
+@dataclass(frozen=True)
+class TableStatus:
+    """How a table the report shows was read. `unread`: not one cell could be read (every cell is a
+    null figure with an `Uncertain` entry) and `reason` says why; `partly_read`: some cells are
+    uncertain; `read`: every cell has its printed value or is printed blank."""
+
+    table: str
+    status: TableRead
+    reason: str = ""
+    """Bilingual ("中文 / English"), empty when the table was read."""
+
+    @property
+    def name(self) -> str:
+        return TABLE_NAMES.get(self.table, self.table)
+
+
 @dataclass(frozen=True)
 class Check:
     rule: str
@@ -70,6 +90,8 @@ class Report:
     figures: list[Figure] = field(default_factory=list)
     uncertain: list[Uncertain] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    tables: list[TableStatus] = field(default_factory=list)
+    """One entry per table (t2, t3, t4) the report shows, in that order; none for a table it does not print."""
     table_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Where each table with figures is printed in `text` (start, end)."""
     page_starts: list[int] = field(default_factory=list)
@@ -85,6 +107,10 @@ class Report:
             if (candidate.table, candidate.row, candidate.col) == (table, row, col):
                 return candidate
         return None
+
+    def table_status(self, table: str) -> TableStatus | None:
+        """None when the report does not print the table at all (e.g. pre-2019 reports)."""
+        return next((status for status in self.tables if status.table == table), None)
 
     def failing_checks(self) -> list[Check]:
         return [check for check in self.checks if check.status == "fail"]

@@ -119,10 +119,10 @@ def build_report(source: str, document: RawDocument) -> Report:
     sections = find_sections(text, page_at)
     regions = table_regions(text, sections)
     fmt = detect_format(text, metadata.year, regions)
-    figures, uncertain = [], []
+    figures, uncertain, tables = [], [], []
     if fmt != "pre2019":
         result = extract_tables(text, fmt, regions, page_at)
-        figures, uncertain = result.figures, result.uncertain
+        figures, uncertain, tables = result.figures, result.uncertain, result.tables
     return Report(
         source=source,
         title=metadata.title,
@@ -136,6 +136,7 @@ def build_report(source: str, document: RawDocument) -> Report:
         figures=figures,
         uncertain=uncertain,
         checks=run_checks(figures),
+        tables=tables,
         table_spans={
             table: (region.start, region.end)
             for table, region in regions.items()

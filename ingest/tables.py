@@ -13,11 +13,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest import template
 from ingest.locate import LabelIndex, Match
-from ingest.model import Figure, Uncertain
+from ingest.model import Figure, TableStatus, Uncertain
 from ingest.splitting import MAX_CANDIDATES, Cell, cell_from_text, compositions, tokens
 from ingest.template import RowSpec
 
@@ -40,6 +40,7 @@ class Region:
 class TableResult:
     figures: list[Figure]
     uncertain: list[Uncertain]
+    tables: list[TableStatus] = field(default_factory=list)
 
 
 @dataclass
@@ -75,7 +76,24 @@ def extract_tables(
         _collect("t3", _resolve_t3(rows, t3_specs), text, regions["t3"], figures, uncertain)
     if "t4" in regions:
         _collect("t4", _read_t4(index, regions["t4"], page_at), text, regions["t4"], figures, uncertain)
-    return TableResult(figures, uncertain)
+    return TableResult(figures, uncertain, _statuses(figures, uncertain))
+
+
+def _statuses(figures: list[Figure], uncertain: list[Uncertain]) -> list[TableStatus]:
+    statuses = []
+    for table in ("t2", "t3", "t4"):
+        cells = [figure for figure in figures if figure.table == table]
+        if not cells:
+            continue
+        doubts = [entry for entry in uncertain if entry.table == table]
+        if not doubts:
+            statuses.append(TableStatus(table, "read"))
+        elif len(doubts) == len(cells):
+            reasons = list(dict.fromkeys(entry.why for entry in doubts))
+            statuses.append(TableStatus(table, "unread", "；".join(reasons[:3])))
+        else:
+            statuses.append(TableStatus(table, "partly_read"))
+    return statuses
 
 
 def _t3_specs(index: LabelIndex, fmt: str, region: Region) -> Sequence[RowSpec]:
