@@ -22,6 +22,10 @@ _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _SENTENCE_END = re.compile(r"[。！？\n]")
 # A model that echoes its instructions is not answering.
 _PROMPT_ECHO = ("<资料>", "</资料>", "核对过的回答", "请把核对过的", "回答：", "问题：")
+# Markup the phraser must not add: a link or image would send readers (or their browsers) elsewhere.
+_MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\s*\(")
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>()（）\[\]“”\"']+", re.IGNORECASE)
 
 
 def make_chat_model(settings):
@@ -102,9 +106,18 @@ def unsupported_numbers(text: str, question: str, answer: Answer) -> set[str]:
     return numbers_in(text) - allowed_numbers(question, answer)
 
 
+def added_markup(text: str, answer: Answer) -> bool:
+    """Links, images, HTML tags or URLs that the checked answer does not already contain."""
+    if _MARKDOWN_LINK.search(text) or _HTML_TAG.search(text):
+        return True
+    own = set(_URL.findall(answer.answer))
+    return any(url not in own for url in _URL.findall(text))
+
+
 def rejected(text: str, question: str, answer: Answer) -> bool:
     """A sentence (or whole text) the user must not see."""
-    return bool(unsupported_numbers(text, question, answer)) or any(echo in text for echo in _PROMPT_ECHO)
+    return (bool(unsupported_numbers(text, question, answer)) or any(echo in text for echo in _PROMPT_ECHO)
+            or added_markup(text, answer))
 
 
 def dropped_facts(text: str, answer: Answer) -> set[str]:
@@ -166,7 +179,7 @@ class GuardedPhraser:
 
     def _checked(self, text: str, question: str, answer: Answer) -> Answer:
         if not text or rejected(text, question, answer) or dropped_facts(text, answer):
-            log.info("LLM text rejected by the number guard")
+            log.info("LLM text rejected by the guard (numbers, markup or echoed instructions)")
             return answer
         return replace(answer, answer=text)
 
