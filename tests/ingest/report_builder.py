@@ -15,8 +15,9 @@ from __future__ import annotations
 import html
 import shutil
 import subprocess
+import textwrap
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -186,6 +187,8 @@ class Cell:
 class Table:
     width: int
     rows: tuple[tuple[Cell, ...], ...]
+    header_rows: int = 0
+    """Rows that a renderer may repeat at the top of each page the table continues on."""
 
     def grid(self) -> list[list[tuple[Cell, int, int] | None]]:
         """Each grid slot: (cell, row offset inside the cell, column offset inside the cell)."""
@@ -270,7 +273,7 @@ def table_3(report: Report, blank: Iterable[tuple[str, str]] = ()) -> Table:
                     lead.append(Cell(row.group, rowspan=group_sizes[row.group], vertical="rotated"))
                 lead.append(Cell(row.label))
         rows.append((*lead, *numbers(row)))
-    return Table(10, tuple(rows))
+    return Table(10, tuple(rows), header_rows=3)
 
 
 def table_4(report: Report) -> Table:
@@ -306,7 +309,15 @@ def _body(report: Report, blank: Iterable[tuple[str, str]] = ()) -> list[tuple[s
 # --------------------------------------------------------------------------------------------
 
 
-def write_docx(report: Report, path: Path, blank: Iterable[tuple[str, str]] = ()) -> Path:
+def write_docx(
+    report: Report,
+    path: Path,
+    blank: Iterable[tuple[str, str]] = (),
+    spacer_lines: int = 0,
+    repeat_header: bool = False,
+) -> Path:
+    """`spacer_lines` empty paragraphs before table 三 push it across a page break; `repeat_header`
+    marks its three header rows to be repeated at the top of every page (w:tblHeader)."""
     import docx
 
     document = docx.Document()
@@ -315,14 +326,17 @@ def write_docx(report: Report, path: Path, blank: Iterable[tuple[str, str]] = ()
             document.add_heading(str(content), level=1)
         elif kind in ("heading", "para"):
             document.add_paragraph(str(content))
+        elif kind == "spacer":
+            for _ in range(spacer_lines):
+                document.add_paragraph("")
         elif kind == "table":
             assert isinstance(content, Table)
-            _docx_table(document, content)
+            _docx_table(document, content, content.header_rows if repeat_header else 0)
     document.save(str(path))
     return path
 
 
-def _docx_table(document, layout: Table) -> None:
+def _docx_table(document, layout: Table, repeated_rows: int = 0) -> None:
     """Real merges: cell.merge writes w:gridSpan across columns and w:vMerge down rows."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -345,6 +359,8 @@ def _docx_table(document, layout: Table) -> None:
                 direction = OxmlElement("w:textDirection")
                 direction.set(qn("w:val"), "tbRlV")
                 target._tc.get_or_add_tcPr().append(direction)
+    for row in table.rows[:repeated_rows]:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -363,7 +379,8 @@ td.stacked { width: 1.2em; word-break: break-all; }
 """
 
 
-def html_page(report: Report, charset_meta: bool = True, spacer_mm: int = 0) -> str:
+def html_page(report: Report, charset_meta: bool = True, spacer_mm: int = 0, repeat_header: bool = False) -> str:
+    """`repeat_header` puts table 三's header rows in a <thead>, which Chromium repeats on every page."""
     lines = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>"]
     if charset_meta:
         lines.append('<meta charset="utf-8">')
@@ -381,14 +398,18 @@ def html_page(report: Report, charset_meta: bool = True, spacer_mm: int = 0) -> 
                 lines.append(f'<div class="spacer" style="height: {spacer_mm}mm"></div>')
         elif kind == "table":
             assert isinstance(content, Table)
-            lines.append(_html_table(content))
+            lines.append(_html_table(content, content.header_rows if repeat_header else 0))
     lines += ["</div>", "</body>", "</html>"]
     return "\n".join(lines) + "\n"
 
 
-def _html_table(layout: Table) -> str:
+def _html_table(layout: Table, head_rows: int = 0) -> str:
     lines = ['<table>']
-    for row in layout.rows:
+    for number, row in enumerate(layout.rows):
+        if head_rows and number == 0:
+            lines.append("<thead>")
+        if head_rows and number == head_rows:
+            lines.append("</thead><tbody>")
         cells = []
         for cell in row:
             attributes = ""
@@ -400,7 +421,7 @@ def _html_table(layout: Table) -> str:
                 attributes += f' class="{cell.vertical}"'
             cells.append(f"<td{attributes}>{html.escape(cell.text)}</td>")
         lines.append("<tr>" + "".join(cells) + "</tr>")
-    lines.append("</table>")
+    lines.append("</tbody></table>" if head_rows else "</table>")
     return "\n".join(lines)
 
 
@@ -433,6 +454,112 @@ def _text_table(layout: Table) -> list[str]:
             cells.append("" if dr else cell.text)
         lines.append("| " + " | ".join(cells) + " |")
     return lines
+
+
+def _text_rows(layout: Table) -> list[list[str]]:
+    """Cell texts row by row: a horizontally merged cell once, a slot under a vertical merge empty."""
+    rows = []
+    for row in layout.grid():
+        cells = []
+        for slot in row:
+            assert slot is not None
+            cell, dr, dc = slot
+            if not dc:
+                cells.append("" if dr else cell.text)
+        rows.append(cells)
+    return rows
+
+
+def _separator_lines(row: list[str]) -> list[str]:
+    lines = ["|"]
+    for cell in row:
+        lines += [cell, "|"]
+    return lines
+
+
+def _wrapped(row: list[str], width: int = 36) -> list[str]:
+    """A `| a | b |` row broken at the spaces between cells (and inside long labels) like a fixed-width export."""
+    return textwrap.wrap("| " + " | ".join(row) + " |", width=width, break_on_hyphens=False)
+
+
+def _cells_one_per_line(row: list[str]) -> list[str]:
+    return [cell for cell in row if cell]
+
+
+# How crawlers and converters write a table row as text; each takes a row's cell texts.
+TEXT_LAYOUTS: dict[str, Callable[[list[str]], list[str]]] = {
+    "pipe_rows": lambda row: ["| " + " | ".join(row) + " |"],
+    "pipe_line_end": lambda row: [" | ".join(row) + " |"],
+    "pipe_line_start": lambda row: ["| " + " | ".join(row)],
+    "pipe_own_line": _separator_lines,
+    "tabs": lambda row: ["\t".join(row)],
+    "space_runs": lambda row: ["    ".join(cell for cell in row if cell)],
+    "fullwidth_bars": lambda row: ["｜" + "｜".join(row) + "｜"],
+    "cell_per_line": _cells_one_per_line,
+    "wrapped_rows": _wrapped,
+}
+
+
+def text_in_layout(report: Report, layout: str) -> str:
+    """The report as plain text with its tables written in one of `TEXT_LAYOUTS`."""
+    write_row = TEXT_LAYOUTS[layout]
+    lines = []
+    for kind, content in _body(report):
+        if kind in ("title", "heading", "para"):
+            lines.append(str(content))
+        elif kind == "table":
+            assert isinstance(content, Table)
+            for row in _text_rows(content):
+                lines.extend(write_row(row))
+    return "\n".join(lines) + "\n"
+
+
+def text_with_a_lost_column(report: Report) -> str:
+    """The report as `| cell |` text in which a crawler lost table 三's 其他 column in every row
+    of values: the table is shown, its labels are all there, and not one row can be read."""
+    lines = []
+    for kind, content in _body(report):
+        if kind in ("title", "heading", "para"):
+            lines.append(str(content))
+        elif kind == "table":
+            assert isinstance(content, Table)
+            for row in _text_rows(content):
+                if content.header_rows and len(row) >= 8:
+                    row = row[:-2] + row[-1:]
+                lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# PDF through LibreOffice (from the DOCX)
+# --------------------------------------------------------------------------------------------
+
+SOFFICE = "soffice"
+LIBREOFFICE_APT_PACKAGE = "libreoffice-writer-nogui"
+
+
+class LibreOfficeMissing(RuntimeError):
+    pass
+
+
+def convert_with_libreoffice(docx_path: Path, out_dir: Path, profile_dir: Path, timeout: float = 180) -> Path:
+    """The DOCX printed to PDF by LibreOffice Writer, as a Word user's "save as PDF" would."""
+    executable = shutil.which(SOFFICE)
+    if executable is None:
+        raise LibreOfficeMissing(
+            "LibreOffice (soffice) is not installed: the PDF tests render their DOCX with it. "
+            f"Install it with `apt-get install -y {LIBREOFFICE_APT_PACKAGE}`."
+        )
+    command = [executable, f"-env:UserInstallation={profile_dir.resolve().as_uri()}", "--headless",
+               "--convert-to", "pdf", "--outdir", str(out_dir), str(docx_path)]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    pdf_path = out_dir / (docx_path.stem + ".pdf")
+    if completed.returncode != 0 or not pdf_path.exists() or pdf_path.stat().st_size == 0:
+        raise RuntimeError(
+            f"LibreOffice did not convert {docx_path.name} (exit {completed.returncode}):\n"
+            f"{(completed.stdout + completed.stderr)[-2000:]}"
+        )
+    return pdf_path
 
 
 # --------------------------------------------------------------------------------------------
@@ -492,13 +619,28 @@ class PdfText:
         return [number for number, text in enumerate(self.pages, start=1) if folded in text]
 
     def page_of(self, fragment: str) -> int:
-        found = self.pages_with(fragment)
+        """The page a label is printed on; for a label cut by a page break, the page it starts on."""
+        found = self.pages_with(fragment) or self._cut_at_page_end(fragment)
         assert len(found) == 1, f"the label {fragment!r} should be printed on exactly one page, found on {found}"
         return found[0]
 
+    def _cut_at_page_end(self, fragment: str) -> list[int]:
+        folded = _folded(fragment)
+        for cut in range(len(folded) - 1, 1, -1):
+            head, tail = folded[:cut], folded[cut:]
+            found = [number for number in range(1, len(self.pages))
+                     if head in self.pages[number - 1] and tail in self.pages[number]]
+            if found:
+                return found
+        return []
+
 
 def _folded(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    # Quotation marks are dropped: pypdf places LibreOffice's “ ” out of line with their text.
+    return "".join(unicodedata.normalize("NFKC", text).split()).translate(_QUOTES)
+
+
+_QUOTES = str.maketrans("", "", "“”‘’\"'")
 
 
 def expected_pages(report: Report, pdf: PdfText) -> dict[tuple[str, str, str], int]:

@@ -1,0 +1,220 @@
+"""Tables read from their layout, whatever wrote them: PDFs from two renderers with tables broken
+across pages, the same report's text in many separator layouts, and a shown table that cannot be read.
+
+Every document here is generated from `report_builder.REPORT` (200 printed cells) in the test's own
+temporary directory: PDFs by headless Chromium (from the HTML page) and by LibreOffice Writer (from
+the DOCX), with a spacer that pushes table 三 across a page break, with and without header rows
+repeated on the next page. They need `apt-get install -y chromium fonts-noto-cjk
+libreoffice-writer-nogui`; without them the tests fail.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.reader import read_report
+from nianbao.cli import main
+from tests.ingest.report_builder import (
+    REPORT,
+    TEXT_LAYOUTS,
+    ChromiumMissing,
+    LibreOfficeMissing,
+    PdfText,
+    convert_with_libreoffice,
+    expected_pages,
+    figure_mismatches,
+    html_page,
+    print_to_pdf,
+    text_in_layout,
+    text_with_a_lost_column,
+    write_docx,
+)
+
+TABLES = ("t2", "t3", "t4")
+# Page breaks at different places of table 三, found by rendering: Chromium moves whole rows to the
+# next page; LibreOffice lets a row break, so a label starts on one page and ends on the next.
+CHROMIUM_VARIANTS = {
+    "chromium-break-in-table-3": {"spacer_mm": 130},
+    "chromium-break-under-repeated-header": {"spacer_mm": 170, "repeat_header": True},
+    "chromium-break-after-header": {"spacer_mm": 200},
+}
+LIBREOFFICE_VARIANTS = {
+    "libreoffice-break-under-repeated-header": {"spacer_lines": 8, "repeat_header": True},
+    "libreoffice-rows-cut-by-page-breaks": {"spacer_lines": 32},
+    "libreoffice-rows-cut-under-repeated-header": {"spacer_lines": 32, "repeat_header": True},
+}
+ROW_CUT_VARIANT = "libreoffice-rows-cut-by-page-breaks"
+
+
+def render(variant: str, directory: Path) -> Path:
+    if variant in CHROMIUM_VARIANTS:
+        options = CHROMIUM_VARIANTS[variant]
+        page = directory / f"{variant}.html"
+        page.write_text(html_page(REPORT, **options), encoding="utf-8")
+        try:
+            return print_to_pdf(page, directory / f"{variant}.pdf", directory / "chromium-profile")
+        except ChromiumMissing as missing:
+            pytest.fail(str(missing), pytrace=False)
+    options = LIBREOFFICE_VARIANTS[variant]
+    docx = write_docx(REPORT, directory / f"{variant}.docx", **options)
+    try:
+        return convert_with_libreoffice(docx, directory, directory / "libreoffice-profile")
+    except LibreOfficeMissing as missing:
+        pytest.fail(str(missing), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[str, Path]:
+    directory = tmp_path_factory.mktemp("rendered")
+    return {variant: render(variant, directory) for variant in [*CHROMIUM_VARIANTS, *LIBREOFFICE_VARIANTS]}
+
+
+def silent_cells(report) -> list[str]:
+    """Cells of a shown table that came back as neither a value nor an `uncertain` entry."""
+    figures = {(figure.table, figure.row, figure.col): figure for figure in report.figures}
+    doubtful = {(entry.table, entry.row, entry.col) for entry in report.uncertain}
+    silent = []
+    for key, value in REPORT.figures().items():
+        figure = figures.get(key)
+        if figure is None or (figure.value is None and value is not None and key not in doubtful):
+            silent.append(".".join(key))
+    return silent
+
+
+# --------------------------------------------------------------------------------------------
+# PDFs from two renderers
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", [*CHROMIUM_VARIANTS, *LIBREOFFICE_VARIANTS])
+def test_table_three_of_the_rendered_pdf_really_runs_across_a_page_break(variant, rendered):
+    pages = PdfText.of(rendered[variant])
+    t3_pages = {page for row in REPORT.t3 for page in pages.pages_with(row.fragment)}
+    assert len(t3_pages) >= 2, f"table 三 should span pages, its labels are on {sorted(t3_pages)}"
+
+
+def test_libreoffice_cuts_rows_of_table_three_in_two_at_the_page_break(rendered):
+    pages = PdfText.of(rendered[ROW_CUT_VARIANT])
+    cut = [row.label for row in REPORT.t3 if not pages.pages_with(row.label.replace("“", "").replace("”", ""))]
+    assert cut, "some row label should start on one page and end on the next"
+
+
+@pytest.mark.parametrize(
+    "variant", [name for name, options in {**CHROMIUM_VARIANTS, **LIBREOFFICE_VARIANTS}.items()
+                if options.get("repeat_header")]
+)
+def test_the_header_rows_of_table_three_are_repeated_on_the_next_page(variant, rendered):
+    assert len(PdfText.of(rendered[variant]).pages_with("社会公益组织")) >= 2
+
+
+@pytest.mark.parametrize("variant", [*CHROMIUM_VARIANTS, *LIBREOFFICE_VARIANTS])
+def test_a_rendered_pdf_gives_every_printed_figure_exactly_as_described(variant, rendered):
+    report = read_report(rendered[variant])
+    assert figure_mismatches(report.figures, REPORT.figures()) == []
+    assert report.uncertain == []
+    assert [(status.table, status.status) for status in report.tables] == [(table, "read") for table in TABLES]
+
+
+@pytest.mark.parametrize("variant", [*CHROMIUM_VARIANTS, *LIBREOFFICE_VARIANTS])
+def test_figures_of_a_rendered_pdf_carry_the_page_their_row_starts_on(variant, rendered):
+    report = read_report(rendered[variant])
+    pages = {(figure.table, figure.row, figure.col): figure.page for figure in report.figures}
+    expected = expected_pages(REPORT, PdfText.of(rendered[variant]))
+    wrong = {key: (pages.get(key), page) for key, page in expected.items() if pages.get(key) != page}
+    assert wrong == {}, "figure: (page given, page printed on)"
+
+
+@pytest.mark.parametrize("variant", [*CHROMIUM_VARIANTS, *LIBREOFFICE_VARIANTS])
+def test_a_rendered_pdf_passes_every_consistency_check(variant, rendered):
+    report = read_report(rendered[variant])
+    assert {check.status for check in report.checks} == {"pass"}
+
+
+# --------------------------------------------------------------------------------------------
+# Text exports in any separator layout
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_text_layouts_really_differ_in_how_they_separate_cells():
+    texts = {layout: text_in_layout(REPORT, layout) for layout in TEXT_LAYOUTS}
+    assert len(set(texts.values())) == len(TEXT_LAYOUTS) >= 5
+    assert "\n|\n120\n|\n" in texts["pipe_own_line"], "each cell and each separator on a line of its own"
+    assert "｜120｜" in texts["fullwidth_bars"]
+    assert "\t120\t" in texts["tabs"]
+    assert "|" not in texts["space_runs"] and "|" not in texts["cell_per_line"]
+    wrapped = texts["wrapped_rows"].split("\n")
+    assert not any("（一）予以公开" in line and "65" in line for line in wrapped), "rows wrap across lines"
+
+
+@pytest.mark.parametrize("layout", list(TEXT_LAYOUTS))
+def test_every_text_layout_gives_every_printed_figure_exactly_as_described(layout, tmp_path):
+    path = tmp_path / f"{layout}.txt"
+    path.write_text(text_in_layout(REPORT, layout), encoding="utf-8")
+    report = read_report(path)
+    assert (report.agency, report.year, report.format) == ("某某县生态环境局", 2024, "2021")
+    assert figure_mismatches(report.figures, REPORT.figures()) == []
+    assert report.uncertain == []
+    assert {check.status for check in report.checks} == {"pass"}
+
+
+# --------------------------------------------------------------------------------------------
+# Never silent about a table the document shows
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lost_column_report(tmp_path):
+    path = tmp_path / "lost-column.txt"
+    path.write_text(text_with_a_lost_column(REPORT), encoding="utf-8")
+    return path
+
+
+def test_a_shown_table_whose_rows_cannot_be_read_puts_every_cell_in_uncertain_with_the_reason(lost_column_report):
+    report = read_report(lost_column_report)
+    t3 = {key for key in REPORT.figures() if key[0] == "t3"}
+    doubtful = {(entry.table, entry.row, entry.col): entry.why for entry in report.uncertain}
+    assert set(doubtful) == t3
+    assert all("不符" in why for why in doubtful.values())
+    assert all(figure.value is None for figure in report.figures if figure.table == "t3")
+    status = report.table_status("t3")
+    assert status is not None and status.status == "unread" and "不符" in status.reason
+    others = {key: value for key, value in REPORT.figures().items() if key[0] != "t3"}
+    assert figure_mismatches([figure for figure in report.figures if figure.table != "t3"], others) == []
+
+
+def test_extract_says_which_table_could_not_be_read_and_why(lost_column_report, capsys):
+    assert main(["extract", str(lost_column_report)]) == 0
+    printed = capsys.readouterr().out
+    assert "表三：无法读取（表格单元格数量与模板不符）" in printed
+    assert "表二 主动公开政府信息情况" in printed
+
+
+def test_a_report_that_prints_no_tables_has_no_table_status(reports_dir):
+    report = read_report(reports_dir / "005_pingtan-2011.txt")
+    assert report.format == "pre2019"
+    assert report.tables == [] and report.figures == [] and report.uncertain == []
+
+
+def generated_documents(directory: Path, rendered: dict[str, Path]) -> dict[str, Path]:
+    documents = dict(rendered)
+    for layout in TEXT_LAYOUTS:
+        documents[f"text-{layout}"] = directory / f"{layout}.txt"
+        documents[f"text-{layout}"].write_text(text_in_layout(REPORT, layout), encoding="utf-8")
+    documents["text-lost-column"] = directory / "lost-column.txt"
+    documents["text-lost-column"].write_text(text_with_a_lost_column(REPORT), encoding="utf-8")
+    documents["docx"] = write_docx(REPORT, directory / "report.docx")
+    documents["html"] = directory / "report.html"
+    documents["html"].write_text(html_page(REPORT), encoding="utf-8")
+    return documents
+
+
+def test_no_table_of_any_generated_document_comes_back_without_figures_or_uncertain_entries(rendered, tmp_path):
+    silent = {}
+    for name, path in generated_documents(tmp_path, rendered).items():
+        report = read_report(path)
+        if found := silent_cells(report):
+            silent[name] = found[:5]
+        assert [status.table for status in report.tables] == list(TABLES), name
+    assert silent == {}
