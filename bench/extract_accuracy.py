@@ -1,12 +1,17 @@
-"""Table-extractor accuracy over the corpus: cells right / cells total, per source format.
+"""Table-extractor accuracy: the corpus against people's reading of it, and generated reports
+rendered independently of the corpus (PDFs by Chromium and LibreOffice with table 三 across page
+breaks, text in every separator layout), per source format and renderer.
 
-Usage: python bench/extract_accuracy.py [--corpus ../shared/corpus] [--verbose]
+Usage: python bench/extract_accuracy.py [--corpus ../shared/corpus] [--verbose] [--only NNN]
+                                        [--no-generated]
 
-Truth lives in tests/corpus_truth/NNN.json (read by people from the documents). A cell is
-right when the extractor gives the truth's value (null for blank or genuinely unknowable
-cells); `abstained` counts cells the extractor declared uncertain although the truth knows
-them (for example digits that ran together and that no 勾稽 rule can split); `wrong` counts
-cells with a different value, which is the failure that matters most.
+Truth for the corpus lives in tests/corpus_truth/NNN.json (read by people from the documents);
+for generated reports it is their description (tests/ingest/report_builder.py). A cell is right
+when the extractor gives the truth's value (null for blank or genuinely unknowable cells);
+`abstained` counts cells the extractor declared uncertain although the truth knows them;
+`wrong` counts cells with a different value, which is the failure that matters most; `missing`
+counts cells that came back neither as a figure nor as uncertain; `unread` counts tables the
+report shows that came back with not one readable cell. `s/report` is the time of `read_report`.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
+import time
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +32,7 @@ from ingest.errors import UnreadableReport  # noqa: E402
 from ingest.reader import read_report  # noqa: E402
 
 TRUTH = ROOT / "tests" / "corpus_truth"
+Counts = dict[str, float]
 
 
 def truth_cells(truth: dict) -> dict[tuple[str, str, str], object]:
@@ -42,72 +50,123 @@ def same(a, b) -> bool:
     return Decimal(str(a)) == Decimal(str(b))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
-    parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("--only", default="")
-    args = parser.parse_args()
-    reports = Path(args.corpus) / "reports"
-    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+def score(name: str, path: Path, expected: dict, counts: Counts, verbose: bool) -> object | None:
+    started = time.perf_counter()
+    try:
+        report = read_report(path)
+    except UnreadableReport as error:
+        print(f"  UNREADABLE {name}: {error.message}")
+        return None
+    counts["seconds"] += time.perf_counter() - started
+    got = {(f.table, f.row, f.col): f.value for f in report.figures}
+    uncertain = {(u.table, u.row, u.col) for u in report.uncertain}
+    for key, value in expected.items():
+        counts["total"] += 1
+        if key not in got:
+            counts["missing"] += 1
+            verdict = f"MISSING truth={value}"
+        elif same(got[key], value):
+            counts["right"] += 1
+            continue
+        elif got[key] is None and key in uncertain:
+            counts["abstained"] += 1
+            verdict = f"ABSTAIN truth={value}"
+        else:
+            counts["wrong"] += 1
+            verdict = f"WRONG   got={got[key]} truth={value}"
+        if verbose:
+            print(f"  {verdict} {name} {'.'.join(key)}")
+    for key in got.keys() - expected.keys():
+        counts["extra"] += 1
+        if verbose:
+            print(f"  EXTRA   {name} {'.'.join(key)} got={got[key]}")
+    counts["unread"] += sum(1 for status in report.tables if status.status == "unread")
+    counts["reports"] += 1
+    return report
+
+
+def corpus(corpus_dir: Path, only: str, verbose: bool) -> None:
+    reports = corpus_dir / "reports"
+    totals: dict[str, Counts] = defaultdict(lambda: defaultdict(float))
     metadata_errors = []
     for truth_path in sorted(TRUTH.glob("*.json")):
-        if args.only and not truth_path.stem.startswith(args.only):
+        if only and not truth_path.stem.startswith(only):
             continue
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         source = reports / truth["file"]
-        kind = source.suffix.lstrip(".")
-        try:
-            report = read_report(source)
-        except UnreadableReport as error:
-            metadata_errors.append(f"{truth['file']}: {error.message}")
+        report = score(truth["file"], source, truth_cells(truth), totals[source.suffix.lstrip(".")], verbose)
+        if report is None:
+            metadata_errors.append(f"{truth['file']}: unreadable")
             continue
         for field in ("agency", "year", "format"):
             if truth.get(field) is not None and getattr(report, field) != truth[field]:
                 metadata_errors.append(f"{truth['file']}: {field} {getattr(report, field)!r} != {truth[field]!r}")
-        expected = truth_cells(truth)
-        got = {(f.table, f.row, f.col): f.value for f in report.figures}
-        uncertain = {(u.table, u.row, u.col) for u in report.uncertain}
-        counts = totals[kind]
-        for key, value in expected.items():
-            counts["total"] += 1
-            if key not in got:
-                counts["missing"] += 1
-                if args.verbose:
-                    print(f"  MISSING {truth['file']} {'.'.join(key)} truth={value}")
-            elif same(got[key], value):
-                counts["right"] += 1
-            elif got[key] is None and key in uncertain:
-                counts["abstained"] += 1
-                if args.verbose:
-                    print(f"  ABSTAIN {truth['file']} {'.'.join(key)} truth={value}")
-            else:
-                counts["wrong"] += 1
-                if args.verbose:
-                    print(f"  WRONG   {truth['file']} {'.'.join(key)} got={got[key]} truth={value}")
-        for key in got.keys() - expected.keys():
-            counts["extra"] += 1
-            if args.verbose:
-                print(f"  EXTRA   {truth['file']} {'.'.join(key)} got={got[key]}")
-        counts["reports"] += 1
-    print(f"{'format':<6} {'reports':>7} {'cells':>6} {'right':>6} {'wrong':>6} {'abstained':>9} {'missing':>7} "
-          f"{'extra':>6} {'accuracy':>8}")
-    grand: dict[str, int] = defaultdict(int)
-    for kind, counts in sorted(totals.items()):
-        for key, value in counts.items():
-            grand[key] += value
-        _print_row(kind, counts)
-    _print_row("all", grand)
+    print("Corpus (tests/corpus_truth)")
+    print_table(totals)
     print(f"\nmetadata (agency, year, format) errors: {len(metadata_errors)}")
     for line in metadata_errors:
         print("  " + line)
-    return 0
 
 
-def _print_row(kind: str, counts: dict[str, int]) -> None:
+def generated(verbose: bool) -> None:
+    from tests.ingest.report_builder import (
+        PDF_VARIANTS,
+        REPORT,
+        TEXT_LAYOUTS,
+        html_page,
+        render_pdf,
+        text_in_layout,
+        write_docx,
+    )
+
+    expected = REPORT.figures()
+    totals: dict[str, Counts] = defaultdict(lambda: defaultdict(float))
+    with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as work:
+        directory = Path(work)
+        for variant, (renderer, _) in PDF_VARIANTS.items():
+            score(variant, render_pdf(variant, directory), expected, totals[f"pdf/{renderer}"], verbose)
+        score("docx", write_docx(REPORT, directory / "report.docx"), expected, totals["docx"], verbose)
+        page = directory / "report.html"
+        page.write_text(html_page(REPORT), encoding="utf-8")
+        score("html", page, expected, totals["html"], verbose)
+        for layout in TEXT_LAYOUTS:
+            path = directory / f"{layout}.txt"
+            path.write_text(text_in_layout(REPORT, layout), encoding="utf-8")
+            score(layout, path, expected, totals[f"txt/{layout}"], verbose)
+    print("\nGenerated reports (tests/ingest/report_builder.py; PDFs with table 三 across page breaks)")
+    print_table(totals)
+
+
+def print_table(totals: dict[str, Counts]) -> None:
+    print(f"{'source':<22} {'reports':>7} {'cells':>6} {'right':>6} {'wrong':>6} {'abstained':>9} {'missing':>7} "
+          f"{'extra':>6} {'unread':>6} {'accuracy':>8} {'s/report':>8}")
+    grand: Counts = defaultdict(float)
+    for kind, counts in sorted(totals.items()):
+        for key, value in counts.items():
+            grand[key] += value
+        print_row(kind, counts)
+    print_row("all", grand)
+
+
+def print_row(kind: str, counts: Counts) -> None:
     total = counts["total"] or 1
-    print(f"{kind:<6} {counts['reports']:>7} {counts['total']:>6} {counts['right']:>6} {counts['wrong']:>6} "
-          f"{counts['abstained']:>9} {counts['missing']:>7} {counts['extra']:>6} {counts['right'] / total:>8.1%}")
+    per_report = counts["seconds"] / (counts["reports"] or 1)
+    print(f"{kind:<22} {counts['reports']:>7.0f} {counts['total']:>6.0f} {counts['right']:>6.0f} "
+          f"{counts['wrong']:>6.0f} {counts['abstained']:>9.0f} {counts['missing']:>7.0f} {counts['extra']:>6.0f} "
+          f"{counts['unread']:>6.0f} {counts['right'] / total:>8.1%} {per_report:>8.2f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--only", default="", help="corpus reports whose number starts with this")
+    parser.add_argument("--no-generated", action="store_true", help="skip rendering the generated reports")
+    args = parser.parse_args()
+    corpus(Path(args.corpus), args.only, args.verbose)
+    if not args.no_generated and not args.only:
+        generated(args.verbose)
+    return 0
 
 
 if __name__ == "__main__":

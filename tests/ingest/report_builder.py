@@ -691,3 +691,30 @@ def figure_mismatches(report_figures: Sequence, expected: dict) -> list[str]:
             problems.append(f"{'.'.join(key)}: got {figure.value!r} (raw {figure.raw!r}), expected {value!r}")
     problems += [f"{'.'.join(key)}: not printed in the report" for key in got.keys() - expected.keys()]
     return problems
+
+
+# --------------------------------------------------------------------------------------------
+# The rendered PDFs the tests and the benchmark read
+# --------------------------------------------------------------------------------------------
+
+# Page breaks at different places of table 三, found by rendering: Chromium moves whole rows to the
+# next page; LibreOffice lets a row break, so a label starts on one page and ends on the next.
+PDF_VARIANTS: dict[str, tuple[str, dict]] = {
+    "chromium-break-in-table-3": ("chromium", {"spacer_mm": 130}),
+    "chromium-break-under-repeated-header": ("chromium", {"spacer_mm": 170, "repeat_header": True}),
+    "chromium-break-after-header": ("chromium", {"spacer_mm": 200}),
+    "libreoffice-break-under-repeated-header": ("libreoffice", {"spacer_lines": 8, "repeat_header": True}),
+    "libreoffice-rows-cut-by-page-breaks": ("libreoffice", {"spacer_lines": 32}),
+    "libreoffice-rows-cut-under-repeated-header": ("libreoffice", {"spacer_lines": 32, "repeat_header": True}),
+}
+
+
+def render_pdf(variant: str, directory: Path, report: Report = REPORT) -> Path:
+    """One of `PDF_VARIANTS` rendered into `directory` (Chromium from the HTML, LibreOffice from the DOCX)."""
+    renderer, options = PDF_VARIANTS[variant]
+    if renderer == "chromium":
+        page = directory / f"{variant}.html"
+        page.write_text(html_page(report, **options), encoding="utf-8")
+        return print_to_pdf(page, directory / f"{variant}.pdf", directory / "chromium-profile")
+    docx = write_docx(report, directory / f"{variant}.docx", **options)
+    return convert_with_libreoffice(docx, directory, directory / "libreoffice-profile")

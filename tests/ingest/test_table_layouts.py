@@ -17,58 +17,36 @@ import pytest
 from ingest.reader import read_report
 from nianbao.cli import main
 from tests.ingest.report_builder import (
+    PDF_VARIANTS,
     REPORT,
     TEXT_LAYOUTS,
     ChromiumMissing,
     LibreOfficeMissing,
     PdfText,
-    convert_with_libreoffice,
     expected_pages,
     figure_mismatches,
     html_page,
-    print_to_pdf,
+    render_pdf,
     text_in_layout,
     text_with_a_lost_column,
     write_docx,
 )
 
 TABLES = ("t2", "t3", "t4")
-# Page breaks at different places of table 三, found by rendering: Chromium moves whole rows to the
-# next page; LibreOffice lets a row break, so a label starts on one page and ends on the next.
-CHROMIUM_VARIANTS = {
-    "chromium-break-in-table-3": {"spacer_mm": 130},
-    "chromium-break-under-repeated-header": {"spacer_mm": 170, "repeat_header": True},
-    "chromium-break-after-header": {"spacer_mm": 200},
-}
-LIBREOFFICE_VARIANTS = {
-    "libreoffice-break-under-repeated-header": {"spacer_lines": 8, "repeat_header": True},
-    "libreoffice-rows-cut-by-page-breaks": {"spacer_lines": 32},
-    "libreoffice-rows-cut-under-repeated-header": {"spacer_lines": 32, "repeat_header": True},
-}
 ROW_CUT_VARIANT = "libreoffice-rows-cut-by-page-breaks"
 
 
 def render(variant: str, directory: Path) -> Path:
-    if variant in CHROMIUM_VARIANTS:
-        options = CHROMIUM_VARIANTS[variant]
-        page = directory / f"{variant}.html"
-        page.write_text(html_page(REPORT, **options), encoding="utf-8")
-        try:
-            return print_to_pdf(page, directory / f"{variant}.pdf", directory / "chromium-profile")
-        except ChromiumMissing as missing:
-            pytest.fail(str(missing), pytrace=False)
-    options = LIBREOFFICE_VARIANTS[variant]
-    docx = write_docx(REPORT, directory / f"{variant}.docx", **options)
     try:
-        return convert_with_libreoffice(docx, directory, directory / "libreoffice-profile")
-    except LibreOfficeMissing as missing:
+        return render_pdf(variant, directory)
+    except (ChromiumMissing, LibreOfficeMissing) as missing:
         pytest.fail(str(missing), pytrace=False)
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> dict[str, Path]:
     directory = tmp_path_factory.mktemp("rendered")
-    return {variant: render(variant, directory) for variant in [*CHROMIUM_VARIANTS, *LIBREOFFICE_VARIANTS]}
+    return {variant: render(variant, directory) for variant in PDF_VARIANTS}
 
 
 def silent_cells(report) -> list[str]:
@@ -88,7 +66,7 @@ def silent_cells(report) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("variant", [*CHROMIUM_VARIANTS, *LIBREOFFICE_VARIANTS])
+@pytest.mark.parametrize("variant", list(PDF_VARIANTS))
 def test_table_three_of_the_rendered_pdf_really_runs_across_a_page_break(variant, rendered):
     pages = PdfText.of(rendered[variant])
     t3_pages = {page for row in REPORT.t3 for page in pages.pages_with(row.fragment)}
@@ -101,15 +79,15 @@ def test_libreoffice_cuts_rows_of_table_three_in_two_at_the_page_break(rendered)
     assert cut, "some row label should start on one page and end on the next"
 
 
-@pytest.mark.parametrize(
-    "variant", [name for name, options in {**CHROMIUM_VARIANTS, **LIBREOFFICE_VARIANTS}.items()
-                if options.get("repeat_header")]
-)
+REPEATED_HEADER_VARIANTS = [name for name, (_, options) in PDF_VARIANTS.items() if options.get("repeat_header")]
+
+
+@pytest.mark.parametrize("variant", REPEATED_HEADER_VARIANTS)
 def test_the_header_rows_of_table_three_are_repeated_on_the_next_page(variant, rendered):
     assert len(PdfText.of(rendered[variant]).pages_with("社会公益组织")) >= 2
 
 
-@pytest.mark.parametrize("variant", [*CHROMIUM_VARIANTS, *LIBREOFFICE_VARIANTS])
+@pytest.mark.parametrize("variant", list(PDF_VARIANTS))
 def test_a_rendered_pdf_gives_every_printed_figure_exactly_as_described(variant, rendered):
     report = read_report(rendered[variant])
     assert figure_mismatches(report.figures, REPORT.figures()) == []
@@ -117,7 +95,7 @@ def test_a_rendered_pdf_gives_every_printed_figure_exactly_as_described(variant,
     assert [(status.table, status.status) for status in report.tables] == [(table, "read") for table in TABLES]
 
 
-@pytest.mark.parametrize("variant", [*CHROMIUM_VARIANTS, *LIBREOFFICE_VARIANTS])
+@pytest.mark.parametrize("variant", list(PDF_VARIANTS))
 def test_figures_of_a_rendered_pdf_carry_the_page_their_row_starts_on(variant, rendered):
     report = read_report(rendered[variant])
     pages = {(figure.table, figure.row, figure.col): figure.page for figure in report.figures}
@@ -126,7 +104,7 @@ def test_figures_of_a_rendered_pdf_carry_the_page_their_row_starts_on(variant, r
     assert wrong == {}, "figure: (page given, page printed on)"
 
 
-@pytest.mark.parametrize("variant", [*CHROMIUM_VARIANTS, *LIBREOFFICE_VARIANTS])
+@pytest.mark.parametrize("variant", list(PDF_VARIANTS))
 def test_a_rendered_pdf_passes_every_consistency_check(variant, rendered):
     report = read_report(rendered[variant])
     assert {check.status for check in report.checks} == {"pass"}
