@@ -78,7 +78,7 @@ def table_regions(text: str, sections: list[Section]) -> dict[str, Region]:
     index = LabelIndex(text)
     by_n = {section.n: section for section in sections}
     regions: dict[str, Region] = {}
-    t3_anchor = index.find(r"本年新收.{0,12}?申请数量")
+    t3_anchor = index.find(r"本年新收\D{0,12}?申请数量")
     t2_anchor = index.find(r"第二十条第")
     t3_start = _start(by_n, 3, t3_anchor.start if t3_anchor else None)
     if t2_anchor is not None:

@@ -2,7 +2,9 @@
 
 Keys follow ``shared/spec/figures.md``. Label patterns are loose on purpose: real reports
 drop characters ("其他法律行政止公开"), wrap labels across lines and add spaces, so each
-pattern names only the part of a label that survives in every report we have seen.
+pattern names only the part of a label that survives in every report we have seen. Their loose
+parts never match a digit: where a label wraps around its row's values (a borderless PDF table
+prints "（区分处理的，只计这一情形，" / "7 2 0 1 0 1 11" / "不计其他情形）"), the values are not label.
 """
 
 from __future__ import annotations
@@ -47,13 +49,13 @@ T2_2019 = (
 )
 
 _T3_HEAD = (
-    RowSpec("new_received", "一、本年新收政府信息公开申请数量", r"本年新收.{0,12}?申请数量", T3_COLS),
-    RowSpec("carried_over", "二、上年结转政府信息公开申请数量", r"上年结转.{0,12}?申请数量", T3_COLS),
+    RowSpec("new_received", "一、本年新收政府信息公开申请数量", r"本年新收\D{0,12}?申请数量", T3_COLS),
+    RowSpec("carried_over", "二、上年结转政府信息公开申请数量", r"上年结转\D{0,12}?申请数量", T3_COLS),
     RowSpec("granted", "（一）予以公开", r"予以公开", T3_COLS),
-    RowSpec("partial", "（二）部分公开", r"部分公开(?:[（(]区分处理的[^）)]*[）)])?", T3_COLS),
+    RowSpec("partial", "（二）部分公开", r"部分公开(?:[（(]区分处理的[^）)\d|｜]*[）)])?", T3_COLS),
     RowSpec("denied_state_secret", "（三）不予公开 1.属于国家秘密", r"国家秘密", T3_COLS),
-    RowSpec("denied_law_forbidden", "2.其他法律行政法规禁止公开", r"其他法律.{0,6}?禁?止公开", T3_COLS),
-    RowSpec("denied_security_stability", "3.危及“三安全一稳定”", r"危及.{0,2}三安全一稳定.?", T3_COLS),
+    RowSpec("denied_law_forbidden", "2.其他法律行政法规禁止公开", r"其他法律\D{0,6}?禁?止公开", T3_COLS),
+    RowSpec("denied_security_stability", "3.危及“三安全一稳定”", r"危及\D{0,2}三安全一稳定[^\d|｜]?", T3_COLS),
     RowSpec("denied_third_party", "4.保护第三方合法权益", r"保护第三方合法权益", T3_COLS),
     RowSpec("denied_internal_affairs", "5.属于三类内部事务信息", r"三类内部事务信息", T3_COLS),
     RowSpec("denied_process_info", "6.属于四类过程性信息", r"四类过程性信息", T3_COLS),
@@ -69,7 +71,7 @@ _T3_HEAD = (
     RowSpec(
         "not_processed_confirm",
         "5.要求行政机关确认或重新出具已获取信息",
-        r"确认或重新出具.{0,3}?已获取信息",
+        r"确认或重新出具\D{0,3}?已获取信息",
         T3_COLS,
     ),
 )

@@ -288,15 +288,18 @@ def table_4(report: Report) -> Table:
     ))
 
 
-def _body(report: Report, blank: Iterable[tuple[str, str]] = ()) -> list[tuple[str, object]]:
-    """The report in reading order: ("title"|"heading"|"para"|"table"|"spacer", content)."""
+def _body(
+    report: Report, blank: Iterable[tuple[str, str]] = (), spaced: tuple[int, ...] = (3,)
+) -> list[tuple[str, object]]:
+    """The report in reading order: ("title"|"heading"|"para"|"table"|"spacer", content); a spacer
+    stands before the tables of the sections in `spaced`."""
     tables = {2: table_2(report), 3: table_3(report, blank), 4: table_4(report)}
     parts: list[tuple[str, object]] = [("title", report.title)]
     for section in report.sections:
         parts.append(("heading", section.title))
         parts.extend(("para", paragraph) for paragraph in section.paragraphs)
         if section.n in tables:
-            if section.n == 3:
+            if section.n in spaced:
                 parts.append(("spacer", None))
             parts.append(("table", tables[section.n]))
     parts.append(("para", report.agency))
@@ -315,13 +318,14 @@ def write_docx(
     blank: Iterable[tuple[str, str]] = (),
     spacer_lines: int = 0,
     repeat_header: bool = False,
+    spaced: tuple[int, ...] = (3,),
 ) -> Path:
     """`spacer_lines` empty paragraphs before table 三 push it across a page break; `repeat_header`
     marks its three header rows to be repeated at the top of every page (w:tblHeader)."""
     import docx
 
     document = docx.Document()
-    for kind, content in _body(report, blank):
+    for kind, content in _body(report, blank, spaced):
         if kind == "title":
             document.add_heading(str(content), level=1)
         elif kind in ("heading", "para"):
@@ -373,20 +377,34 @@ body { font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 1
 h1 { font-size: 16pt; text-align: center; }
 p.heading { font-weight: bold; }
 table { border-collapse: collapse; width: 100%; margin: 6pt 0; }
-td { border: 1px solid #000; padding: 2pt 3pt; text-align: center; vertical-align: middle; }
+td { padding: 2pt 3pt; text-align: center; vertical-align: middle; }
 td.rotated { writing-mode: vertical-rl; }
+td { border: 1px solid #000; }
 td.stacked { width: 1.2em; word-break: break-all; }
 """
 
 
-def html_page(report: Report, charset_meta: bool = True, spacer_mm: int = 0, repeat_header: bool = False) -> str:
-    """`repeat_header` puts table 三's header rows in a <thead>, which Chromium repeats on every page."""
+_RULES = "td { border: 1px solid #000; }"
+
+
+def html_page(
+    report: Report,
+    charset_meta: bool = True,
+    spacer_mm: int = 0,
+    repeat_header: bool = False,
+    spaced: tuple[int, ...] = (3,),
+    blank: Iterable[tuple[str, str]] = (),
+    ruled: bool = True,
+) -> str:
+    """`repeat_header` puts table 三's header rows in a <thead>, which Chromium repeats on every page;
+    `ruled=False` prints the tables without any cell borders."""
     lines = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>"]
     if charset_meta:
         lines.append('<meta charset="utf-8">')
-    lines += [f"<title>{html.escape(report.title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
+    css = _CSS if ruled else _CSS.replace(_RULES, "")
+    lines += [f"<title>{html.escape(report.title)}</title>", f"<style>{css}</style>", "</head>", "<body>",
               '<div class="article">']
-    for kind, content in _body(report):
+    for kind, content in _body(report, blank, spaced):
         if kind == "title":
             lines.append(f"<h1>{html.escape(str(content))}</h1>")
         elif kind == "heading":
@@ -707,11 +725,16 @@ PDF_VARIANTS: dict[str, tuple[str, dict]] = {
     "libreoffice-rows-cut-by-page-breaks": ("libreoffice", {"spacer_lines": 32}),
     "libreoffice-rows-cut-under-repeated-header": ("libreoffice", {"spacer_lines": 32, "repeat_header": True}),
 }
+# Tables printed without cell borders: nothing to rebuild a grid from, only text positions.
+UNRULED_PDF_VARIANTS: dict[str, tuple[str, dict]] = {
+    "chromium-unruled-break-in-table-3": ("chromium", {"spacer_mm": 60, "ruled": False}),
+    "chromium-unruled-break-after-header": ("chromium", {"spacer_mm": 130, "ruled": False}),
+}
 
 
 def render_pdf(variant: str, directory: Path, report: Report = REPORT) -> Path:
     """One of `PDF_VARIANTS` rendered into `directory` (Chromium from the HTML, LibreOffice from the DOCX)."""
-    renderer, options = PDF_VARIANTS[variant]
+    renderer, options = {**PDF_VARIANTS, **UNRULED_PDF_VARIANTS}[variant]
     if renderer == "chromium":
         page = directory / f"{variant}.html"
         page.write_text(html_page(report, **options), encoding="utf-8")
