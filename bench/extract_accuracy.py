@@ -123,7 +123,7 @@ def generated(verbose: bool) -> None:
     totals: dict[str, Counts] = defaultdict(lambda: defaultdict(float))
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as work:
         directory = Path(work)
-        for variant, (renderer, _) in PDF_VARIANTS.items():
+        for variant, (renderer, _, _) in PDF_VARIANTS.items():
             score(variant, render_pdf(variant, directory), expected, totals[f"pdf/{renderer}"], verbose)
         score("docx", write_docx(REPORT, directory / "report.docx"), expected, totals["docx"], verbose)
         page = directory / "report.html"

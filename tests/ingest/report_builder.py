@@ -638,11 +638,11 @@ class PdfText:
 
     def page_of(self, fragment: str) -> int:
         """The page a label is printed on; for a label cut by a page break, the page it starts on."""
-        found = self.pages_with(fragment) or self._cut_at_page_end(fragment)
+        found = self.pages_with(fragment) or self.cut_at_page_end(fragment)
         assert len(found) == 1, f"the label {fragment!r} should be printed on exactly one page, found on {found}"
         return found[0]
 
-    def _cut_at_page_end(self, fragment: str) -> list[int]:
+    def cut_at_page_end(self, fragment: str) -> list[int]:
         folded = _folded(fragment)
         for cut in range(len(folded) - 1, 1, -1):
             head, tail = folded[:cut], folded[cut:]
@@ -669,7 +669,9 @@ def expected_pages(report: Report, pdf: PdfText) -> dict[tuple[str, str, str], i
     for key, fragment in t2_labels.items():
         row_pages[("t2", key)] = pdf.page_of(fragment)
     for row in report.t3:
-        row_pages[("t3", row.key)] = pdf.page_of(row.fragment)
+        # A label cut by a page break ("5.属" | "于三类内部事务信息") starts its row on the first page.
+        cut = [] if pdf.pages_with(row.label) else pdf.cut_at_page_end(row.label)
+        row_pages[("t3", row.key)] = cut[0] if len(cut) == 1 else pdf.page_of(row.fragment)
     t4_page = pdf.page_of("未经复议直接起诉")
     for key in T4_ROWS:
         row_pages[("t4", key)] = t4_page
@@ -715,26 +717,34 @@ def figure_mismatches(report_figures: Sequence, expected: dict) -> list[str]:
 # The rendered PDFs the tests and the benchmark read
 # --------------------------------------------------------------------------------------------
 
-# Page breaks at different places of table 三, found by rendering: Chromium moves whole rows to the
-# next page; LibreOffice lets a row break, so a label starts on one page and ends on the next.
-PDF_VARIANTS: dict[str, tuple[str, dict]] = {
-    "chromium-break-in-table-3": ("chromium", {"spacer_mm": 130}),
-    "chromium-break-under-repeated-header": ("chromium", {"spacer_mm": 170, "repeat_header": True}),
-    "chromium-break-after-header": ("chromium", {"spacer_mm": 200}),
-    "libreoffice-break-under-repeated-header": ("libreoffice", {"spacer_lines": 8, "repeat_header": True}),
-    "libreoffice-rows-cut-by-page-breaks": ("libreoffice", {"spacer_lines": 32}),
-    "libreoffice-rows-cut-under-repeated-header": ("libreoffice", {"spacer_lines": 32, "repeat_header": True}),
+# Page breaks at different places, found by rendering: Chromium moves whole rows to the next page;
+# LibreOffice lets a row break, so a label starts on one page and ends on the next. Each variant
+# names the table it breaks across pages.
+PDF_VARIANTS: dict[str, tuple[str, dict, str]] = {
+    "chromium-break-in-table-3": ("chromium", {"spacer_mm": 130}, "t3"),
+    "chromium-break-under-repeated-header": ("chromium", {"spacer_mm": 170, "repeat_header": True}, "t3"),
+    "chromium-break-after-header": ("chromium", {"spacer_mm": 200}, "t3"),
+    "chromium-break-in-table-2": ("chromium", {"spacer_mm": 100, "spaced": (2,)}, "t2"),
+    "chromium-break-in-table-4": ("chromium", {"spacer_mm": 160, "spaced": (2, 3, 4), "repeat_header": True},
+                                  "t4"),
+    "libreoffice-break-under-repeated-header": ("libreoffice", {"spacer_lines": 8, "repeat_header": True}, "t3"),
+    "libreoffice-rows-cut-by-page-breaks": ("libreoffice", {"spacer_lines": 32}, "t3"),
+    "libreoffice-rows-cut-under-repeated-header": ("libreoffice", {"spacer_lines": 32, "repeat_header": True},
+                                                   "t3"),
+    "libreoffice-break-in-table-2": ("libreoffice", {"spacer_lines": 40, "spaced": (2,)}, "t2"),
+    "libreoffice-break-in-table-4": ("libreoffice", {"spacer_lines": 22, "spaced": (4,), "repeat_header": True},
+                                     "t4"),
 }
 # Tables printed without cell borders: nothing to rebuild a grid from, only text positions.
-UNRULED_PDF_VARIANTS: dict[str, tuple[str, dict]] = {
-    "chromium-unruled-break-in-table-3": ("chromium", {"spacer_mm": 60, "ruled": False}),
-    "chromium-unruled-break-after-header": ("chromium", {"spacer_mm": 130, "ruled": False}),
+UNRULED_PDF_VARIANTS: dict[str, tuple[str, dict, str]] = {
+    "chromium-unruled-break-in-table-3": ("chromium", {"spacer_mm": 60, "ruled": False}, "t3"),
+    "chromium-unruled-break-after-header": ("chromium", {"spacer_mm": 130, "ruled": False}, "t3"),
 }
 
 
 def render_pdf(variant: str, directory: Path, report: Report = REPORT) -> Path:
     """One of `PDF_VARIANTS` rendered into `directory` (Chromium from the HTML, LibreOffice from the DOCX)."""
-    renderer, options = {**PDF_VARIANTS, **UNRULED_PDF_VARIANTS}[variant]
+    renderer, options, _ = {**PDF_VARIANTS, **UNRULED_PDF_VARIANTS}[variant]
     if renderer == "chromium":
         page = directory / f"{variant}.html"
         page.write_text(html_page(report, **options), encoding="utf-8")
