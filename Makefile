@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORPUS ?= ../shared/corpus
 
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui
+# PostgreSQL: the multi-process tests start a throwaway cluster of their own (tests/servers.py).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install system-deps run test lint bench clean

@@ -12,7 +12,6 @@ Usage: python bench/index_perf.py [--corpus ../shared/corpus] [--scale 10000]
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -51,7 +50,7 @@ def scaled_copy(source: Container, target: Container, reports: int) -> int:
     by_report: dict[str, list[int]] = {}
     for position, meta in enumerate(everything["metadatas"]):
         by_report.setdefault(meta["report_id"], []).append(position)
-    tokens = {r.id: json.loads((source.lexical.directory / f"{r.id}.json").read_text(encoding="utf-8")) for r in stored}
+    tokens = {chunk.id: bag for r in stored for chunk, bag in source.lexical.export_report(r.id)}
     copies = -(-reports // len(stored))
     made = 0
     pending_chunks: list[Chunk] = []
@@ -69,10 +68,9 @@ def scaled_copy(source: Container, target: Container, reports: int) -> int:
                 chunks.append(chunk)
                 pending_vectors.append(everything["embeddings"][position])
             pending_chunks.extend(chunks)
-            entries = [dict(entry, id=chunk.id, meta=chunk.metadata()) for entry, chunk in zip(tokens[report.id],
-                                                                                               chunks, strict=True)]
-            (target.lexical.directory / f"{new_id}.json").write_text(json.dumps(entries, ensure_ascii=False),
-                                                                     encoding="utf-8")
+            target.lexical.add_tokenised(new_id, [(chunk, tokens[everything["ids"][position]])
+                                                  for chunk, position in zip(chunks, by_report[report.id],
+                                                                             strict=True)])
             with target.figure_store.engine.begin() as connection:
                 connection.exec_driver_sql(
                     "INSERT INTO reports (id, source, content_hash, agency, region, year, format, status, chunks,"
@@ -110,9 +108,8 @@ def main() -> int:
         print(f"ingest: {len(files)} reports, {chunks} chunks in {elapsed:.1f} s = "
               f"{len(files) / elapsed * 60:.1f} reports/min, {chunks / elapsed:.1f} chunks/s")
 
-        texts = [Chunk.from_metadata(e["id"], e["text"], e["meta"]).indexed_text()
-                 for path in sorted(corpus.lexical.directory.glob("*.json"))
-                 for e in json.loads(path.read_text(encoding="utf-8"))]
+        texts = [chunk.indexed_text() for r in corpus.figure_store.reports()
+                 for chunk, _ in corpus.lexical.export_report(r.id)]
         start = time.perf_counter()
         corpus.embedder.embed_passages(texts)
         bound = len(texts) / (time.perf_counter() - start)

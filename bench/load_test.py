@@ -1,8 +1,15 @@
 """A bounded load test on 127.0.0.1: concurrent clients mixing ask, search and figures, while a
-report is re-ingested in the background. Reports errors and latency p50/p95/p99.
+report is uploaded again and again in the background. Reports req/s, errors and latency p50/p95/p99
+per endpoint.
 
-Usage: python bench/load_test.py --data-dir data/bench [--clients 50] [--seconds 60]
+Usage: python bench/load_test.py --data-dir data/bench [--clients 50] [--seconds 60] [--no-uploads]
+                                 [--shared]
 (the data directory must already hold the corpus: run bench/retrieval_eval.py once)
+
+Embedded (default): one `nianbao serve` owns the data directory; uploads are ingested by it.
+--shared: the deployment of docs/deploy.md, started here: a PostgreSQL cluster and a `chroma run`
+server (the data directory is copied into them with `nianbao migrate`), `nianbao serve --workers 2`
+and one `nianbao worker`; uploads are queued as jobs.
 """
 
 from __future__ import annotations
@@ -11,7 +18,9 @@ import argparse
 import asyncio
 import os
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -23,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.index_perf import percentile  # noqa: E402
 from bench.retrieval_eval import load_questions  # noqa: E402
-from tests.servers import free_port, running  # noqa: E402
+from tests.servers import free_port, postgres_server, running  # noqa: E402
 
 TOKEN = "load-test-admin-token"
 
@@ -49,43 +58,81 @@ async def client(base: str, questions: list[str], deadline: float, latencies: di
             latencies.setdefault(kind, []).append((time.perf_counter() - start) * 1000)
 
 
-def reingest_loop(base: str, corpus: Path, deadline: float, errors: Counter) -> int:
-    """Ingest while serving, through the upload API (the serving process owns the embedded stores):
-    one report alternates between two versions, each replacing the other."""
+def reingest_loop(base: str, corpus: Path, deadline: float, errors: Counter, latencies: dict) -> int:
+    """Upload while serving, through the upload API: one report alternates between two versions,
+    each replacing the other. A queued upload is followed to its end before the next one."""
     original = (corpus / "reports" / "014_pingtan-2023.txt").read_bytes()
     rounds = 0
     with httpx.Client(base_url=base, timeout=300, headers={"Authorization": f"Bearer {TOKEN}"}) as http:
         while time.monotonic() < deadline - 10:
             data = original + (b"\n" if rounds % 2 else b"")
+            start = time.perf_counter()
             reply = http.post("/api/reports", files={"files": ("014_pingtan-2023.txt", data, "text/plain")})
-            status = reply.json()["results"][0]["status"] if reply.status_code == 200 else reply.status_code
-            if status not in ("ingested", "replaced", "unchanged"):
-                errors[f"upload {status}"] += 1
+            latencies.setdefault("upload", []).append((time.perf_counter() - start) * 1000)
+            result = reply.json()["results"][0] if reply.status_code in (200, 202) else {"status": reply.status_code}
+            if "job" in result:
+                while (job := http.get(f"/api/jobs/{result['job']}").json())["status"] not in ("done", "failed"):
+                    time.sleep(0.5)
+                result = job.get("outcome") or {"status": job["status"]}
+            if result["status"] not in ("ingested", "replaced", "unchanged"):
+                errors[f"upload {result['status']}"] += 1
             rounds += 1
     return rounds
 
 
-async def main_async(args) -> int:
+async def load(base: str, args) -> tuple[dict, Counter, int]:
     questions = [q["question"] for q in load_questions()]
-    port = free_port()
-    env_command = [sys.executable, "-m", "nianbao.cli", "--data-dir", args.data_dir, "serve", "--port", str(port)]
+    deadline = time.monotonic() + args.seconds
+    latencies: dict[str, list[float]] = {}
+    errors: Counter = Counter()
+    clients = [client(base, questions, deadline, latencies, errors, seed) for seed in range(args.clients)]
+    if args.no_uploads:
+        await asyncio.gather(*clients)
+        return latencies, errors, 0
+    ingest = asyncio.to_thread(reingest_loop, base, Path(args.corpus), deadline, errors, latencies)
+    rounds, *_ = await asyncio.gather(ingest, *clients)
+    return latencies, errors, rounds
+
+
+def report(args, latencies: dict, errors: Counter, rounds: int) -> None:
+    reads = {name: values for name, values in latencies.items() if name != "upload"}
+    total = sum(len(values) for values in reads.values())
+    setup = "2 API workers + 1 queue worker on PostgreSQL + Chroma server" if args.shared else "embedded, 1 process"
+    print(f"{setup}; {args.clients} clients for {args.seconds} s, {rounds} uploads meanwhile: "
+          f"{total} reads ({total / args.seconds:.1f}/s), errors {sum(errors.values())} {dict(errors)}")
+    everything = [value for values in reads.values() for value in values]
+    for name, values in [*sorted(latencies.items()), ("all reads", everything)]:
+        print(f"  {name:<9} n={len(values):>5} {len(values) / args.seconds:6.1f}/s  "
+              f"p50 {percentile(values, 0.5):7.0f} ms  p95 {percentile(values, 0.95):7.0f} ms  "
+              f"p99 {percentile(values, 0.99):7.0f} ms")
+
+
+async def main_async(args) -> int:
     os.environ["NIANBAO_RATE_LIMIT_PER_MINUTE"] = "0"
     os.environ["NIANBAO_ADMIN_TOKEN"] = TOKEN
-    with running(env_command, port, "nianbao serve"):
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + args.seconds
-        latencies: dict[str, list[float]] = {}
-        errors: Counter = Counter()
-        ingest = asyncio.to_thread(reingest_loop, base, Path(args.corpus), deadline, errors)
-        clients = [client(base, questions, deadline, latencies, errors, seed) for seed in range(args.clients)]
-        rounds, *_ = await asyncio.gather(ingest, *clients)
-    total = sum(len(values) for values in latencies.values())
-    print(f"{args.clients} clients for {args.seconds} s on 127.0.0.1, with {rounds} re-ingestions meanwhile: "
-          f"{total} requests ({total / args.seconds:.1f}/s), errors {sum(errors.values())} {dict(errors)}")
-    everything = [value for values in latencies.values() for value in values]
-    for name, values in [*sorted(latencies.items()), ("all", everything)]:
-        print(f"  {name:<8} n={len(values):>5}  p50 {percentile(values, 0.5):7.0f} ms  "
-              f"p95 {percentile(values, 0.95):7.0f} ms  p99 {percentile(values, 0.99):7.0f} ms")
+    port = free_port()
+    nianbao = [sys.executable, "-m", "nianbao.cli", "--data-dir", args.data_dir]
+    if not args.shared:
+        with running([*nianbao, "serve", "--port", str(port)], port, "nianbao serve"):
+            report(args, *await load(f"http://127.0.0.1:{port}", args))
+        return 0
+    with tempfile.TemporaryDirectory() as chroma_dir, postgres_server() as database:
+        chroma_port = free_port()
+        chroma = [str(Path(sys.executable).parent / "chroma"), "run", "--path", chroma_dir, "--port", str(chroma_port)]
+        with running(chroma, chroma_port, "chroma run"):
+            shared = {"NIANBAO_DATABASE_URL": database, "NIANBAO_CHROMA_URL": f"http://127.0.0.1:{chroma_port}"}
+            subprocess.run([*nianbao, "migrate", "--to-database", database,
+                            "--to-chroma", shared["NIANBAO_CHROMA_URL"]], check=True)
+            os.environ.update(shared)
+            worker = subprocess.Popen([*nianbao, "worker"])
+            try:
+                with running([*nianbao, "serve", "--port", str(port), "--workers", "2"], port, "nianbao serve",
+                             timeout=300):
+                    time.sleep(20)  # uvicorn listens before every worker process has loaded its models
+                    report(args, *await load(f"http://127.0.0.1:{port}", args))
+            finally:
+                worker.terminate()
+                worker.wait(timeout=120)
     return 0
 
 
@@ -95,6 +142,8 @@ def main() -> int:
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--no-uploads", action="store_true", help="the same load without uploads")
+    parser.add_argument("--shared", action="store_true", help="PostgreSQL + Chroma server, 2 API workers, 1 worker")
     return asyncio.run(main_async(parser.parse_args()))
 
 

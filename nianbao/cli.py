@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ingest = commands.add_parser("ingest", help="把年报（文件、目录或通配符）加入索引")
     ingest.add_argument("paths", nargs="+")
+    ingest.add_argument("--queue", action="store_true", help="交给任务队列（nianbao worker 处理），立即返回任务编号")
 
     search = commands.add_parser("search", help="检索已入库的年报")
     search.add_argument("query")
@@ -52,6 +53,18 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="启动网页（问答、工作台）、REST 接口和嵌入式小部件")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="接口进程数（大于 1 时需要 PostgreSQL 和 Chroma 服务器）")
+
+    worker = commands.add_parser("worker", help="处理入库任务队列（PostgreSQL 部署）")
+    worker.add_argument("--concurrency", type=int, default=1, help="同时处理的任务数")
+    jobs = commands.add_parser("jobs", help="入库任务的状态：给出编号查看一个，否则列出最近的任务")
+    jobs.add_argument("job", nargs="?")
+    jobs.add_argument("--json", action="store_true")
+    migrate = commands.add_parser("migrate", help="升级数据库结构；或把内嵌数据目录迁移到 PostgreSQL 和 Chroma 服务器")
+    migrate.add_argument("--to-database", help="目标 PostgreSQL 地址（postgresql+psycopg://…）")
+    migrate.add_argument("--to-chroma", help="目标 Chroma 服务器（http://host:port）")
+
 
     commands.add_parser("reports", help="列出已入库的年报")
     remove = commands.add_parser("remove", help="从所有存储中删除一份年报")
@@ -67,13 +80,19 @@ def main(argv: list[str] | None = None) -> int:
     container = Container(settings)
     try:
         if args.command == "ingest":
-            return _ingest(container, args.paths)
+            return _enqueue(container, args.paths) if args.queue else _ingest(container, args.paths)
+        if args.command == "worker":
+            return _worker(container, args.concurrency)
+        if args.command == "jobs":
+            return _jobs(container, args.job, args.json)
+        if args.command == "migrate":
+            return _migrate(container, args.to_database, args.to_chroma)
         if args.command == "search":
             return _search(container, args)
         if args.command == "reports":
             return _reports(container)
         if args.command == "serve":
-            return _serve(container, args.host, args.port)
+            return _serve(container, args.host, args.port, args.workers)
         if args.command == "ask":
             return _ask(container, args.question, args.agency, args.json)
         return _remove(container, args.report)
@@ -122,28 +141,28 @@ def _ingest(container, patterns: list[str]) -> int:
     from tqdm import tqdm
 
     files = expand_paths(patterns)
-    indexer = container.indexer
-    repaired = indexer.repair()
+    jobs = container.jobs  # each file is a journalled job, run here, so other processes see it alive
+    repaired = jobs.repair()
     if repaired:
         print(f"已清理上次中断留下的 {repaired} 份未完成年报 / repaired {repaired} unfinished reports")
     outcomes = []
     chunks = 0
     with tqdm(files, unit="份", desc="入库 ingest", disable=not files, file=sys.stderr) as progress:
         for path in progress:
-            outcome = indexer.ingest(path)
+            outcome = jobs.ingest_now(path)
             outcomes.append(outcome)
-            chunks += outcome.chunks if outcome.status in ("ingested", "replaced") else 0
+            chunks += outcome["chunks"] if outcome["status"] in ("ingested", "replaced") else 0
             rate = chunks / max(progress.format_dict["elapsed"], 1e-6)
             progress.set_postfix_str(f"{chunks} 块 chunks, {rate:.1f} 块/秒")
-    counts = {status: sum(1 for o in outcomes if o.status == status)
+    counts = {status: sum(1 for o in outcomes if o["status"] == status)
               for status in ("ingested", "unchanged", "replaced", "failed")}
     print(
         f"新入库 ingested {counts['ingested']}，未变化 unchanged {counts['unchanged']}，"
         f"已替换 replaced {counts['replaced']}，失败 failed {counts['failed']}"
     )
     for outcome in outcomes:
-        if outcome.status == "failed":
-            print(f"  ✗ {outcome.reason}")
+        if outcome["status"] == "failed":
+            print(f"  ✗ {outcome['reason']}")
     return 1 if counts["failed"] and counts["failed"] == len(outcomes) else 0
 
 
@@ -192,18 +211,93 @@ def _ask(container, question: str, agency: str | None, as_json: bool) -> int:
     return 0
 
 
-def _serve(container, host: str, port: int) -> int:
+def _serve(container, host: str, port: int, workers: int = 1) -> int:
     import uvicorn
 
     from ui.app import create_app
 
-    repaired = container.indexer.repair()  # a crash during an upload leaves nothing half-ingested
+    settings = container.settings
+    if workers > 1 and not (settings.database_url and settings.chroma_url):
+        raise ValueError("多个接口进程需要共享的存储：请设置 NIANBAO_DATABASE_URL（PostgreSQL）和 NIANBAO_CHROMA_URL "
+                         "/ several workers need PostgreSQL and a Chroma server")
+    repaired = container.jobs.repair()  # a crash during an upload leaves nothing half-ingested
     if repaired:
         print(f"已清理 {repaired} 份未完成的年报 / repaired {repaired} unfinished reports", flush=True)
-    app = create_app(container)
     print(f"年报问答已启动：问答 http://{host}:{port}/  工作台 http://{host}:{port}/staff  "
           f"接口文档 http://{host}:{port}/docs  小部件 http://{host}:{port}/widget.js", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers > 1:
+        # Each worker process builds its own container from the same settings (the environment).
+        os.environ["NIANBAO_DATA_DIR"] = str(settings.data_dir)
+        uvicorn.run("nianbao.asgi:create_app", factory=True, workers=workers, host=host, port=port,
+                    log_level="warning")
+        return 0
+    container.jobs.resume()  # embedded: uploads left queued by the previous run
+    uvicorn.run(create_app(container), host=host, port=port, log_level="warning")
+    return 0
+
+
+def _enqueue(container, patterns: list[str]) -> int:
+    jobs = container.jobs
+    files = [path for path in expand_paths(patterns) if path.is_file()]
+    if not files:
+        print(f"没有找到文件 / no files: {' '.join(patterns)}", file=sys.stderr)
+        return 1
+    for path in files:
+        job = jobs.submit(path.resolve())
+        print(f"{job.id}  {path}", flush=True)
+    if not jobs.queued_elsewhere:
+        print("内嵌部署没有独立的任务进程，任务在本进程内运行… / embedded: running the jobs here", file=sys.stderr)
+        jobs.wait()
+    return 0
+
+
+def _worker(container, concurrency: int) -> int:
+    jobs = container.jobs
+    repaired = jobs.repair()
+    if repaired:
+        print(f"已清理 {repaired} 份未完成的年报 / repaired {repaired} unfinished reports", flush=True)
+    if not jobs.queued_elsewhere:
+        print("内嵌部署：运行排队中的任务后退出 / embedded: running the queued jobs, then exiting", flush=True)
+        jobs.resume()
+        jobs.wait()
+        return 0
+    print(f"入库任务进程已启动（并发 {concurrency}）/ worker started", flush=True)
+    jobs.serve(concurrency)
+    return 0
+
+
+def _jobs(container, job_id: str | None, as_json: bool) -> int:
+    journal = container.job_journal  # reading needs no model and no vector store
+    found = [journal.get(job_id)] if job_id else journal.recent()
+    if job_id and found[0] is None:
+        print(f"找不到任务 / no such job: {job_id}", file=sys.stderr)
+        return 1
+    if as_json:
+        data = [job.json() for job in found]
+        print(json.dumps(data[0] if job_id else {"jobs": data}, ensure_ascii=False, indent=2))
+        return 0
+    for job in found:
+        detail = job.error or ""
+        print(f"{job.id}  {job.status:<8}{job.stage or '':<12}第{job.attempts}次  {job.filename}  {detail}")
+    return 0
+
+
+def _migrate(container, to_database: str | None, to_chroma: str | None) -> int:
+    from vectorstore.database import schema_revision
+
+    print(f"数据库结构版本 schema revision: {schema_revision(container.database)}")
+    container.lexical  # noqa: B018  (imports a release 0.1 data directory's BM25 files, once)
+    if not (to_database or to_chroma):
+        return 0
+    if not (to_database and to_chroma):
+        raise ValueError("迁移需要同时指定 --to-database 和 --to-chroma / give both targets")
+    from nianbao.container import Container
+    from vectorstore.transfer import copy_stores
+
+    target = Container(container.settings.model_copy(update={"database_url": to_database, "chroma_url": to_chroma}))
+    container.jobs.repair()
+    copied = copy_stores(container, target)
+    print(f"已迁移 {copied} 份年报 / copied {copied} reports → {to_database.split('@')[-1]}, {to_chroma}")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from nianbao.settings import Settings
 from qa.answerer import Answerer
@@ -11,13 +12,19 @@ from qa.tools import FigureTools
 from qa.vocabulary import load_vocabulary
 from vectorstore.chroma_index import ChromaIndex
 from vectorstore.chunking import Chunker
+from vectorstore.database import open_database
 from vectorstore.embedding import Embedder, make_embedder
 from vectorstore.figure_store import FigureStore
 from vectorstore.indexer import Indexer
+from vectorstore.jobs import IngestJobs, InProcessQueue, JobJournal
+from vectorstore.legacy import import_lexical_files
 from vectorstore.lexical import LexicalIndex
 from vectorstore.retriever import Retriever
 from vectorstore.segmenter import Segmenter
 from vectorstore.tokens import TokenCounter
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 class Container:
@@ -30,8 +37,13 @@ class Container:
         return make_embedder(s.embedding_backend, s.embedding_model, s.embedding_batch_size)
 
     @cached_property
+    def database(self) -> Engine:
+        """The SQL database every store shares, upgraded to the newest schema."""
+        return open_database(self.settings.figure_store_url)
+
+    @cached_property
     def figure_store(self) -> FigureStore:
-        return FigureStore(self.settings.figure_store_url)
+        return FigureStore(self.database)
 
     @cached_property
     def vectors(self) -> ChromaIndex:
@@ -44,8 +56,10 @@ class Container:
 
     @cached_property
     def lexical(self) -> LexicalIndex:
-        # BM25 files belong to the vectors of one model, like the Chroma collection.
-        return LexicalIndex(self.settings.data_dir / "bm25" / self.embedder.model_id, Segmenter())
+        lexical = LexicalIndex(self.database, Segmenter())
+        complete = {report.id for report in self.figure_store.reports()}
+        import_lexical_files(self.settings.data_dir, lexical, complete)  # a release 0.1 data directory
+        return lexical
 
     @cached_property
     def indexer(self) -> Indexer:
@@ -53,6 +67,24 @@ class Container:
         chunker = Chunker(TokenCounter(), s.chunk_tokens, s.chunk_overlap_tokens)
         return Indexer(self.figure_store, self.vectors, self.lexical, self.embedder, chunker, s.max_file_bytes,
                        s.non_reports)
+
+    @cached_property
+    def job_journal(self) -> JobJournal:
+        return JobJournal(self.database)
+
+    @cached_property
+    def jobs(self) -> IngestJobs:
+        """Ingestion jobs: procrastinate on PostgreSQL, a thread of this process otherwise."""
+        s = self.settings
+        if s.database_url and s.database_url.startswith("postgresql"):
+            from vectorstore.queue_procrastinate import ProcrastinateQueue
+
+            queue = ProcrastinateQueue(s.database_url, s.job_stall_seconds)
+        else:
+            queue = InProcessQueue()
+        jobs = IngestJobs(self.job_journal, self.indexer, queue, s.job_max_attempts, s.job_stall_seconds)
+        queue.bind(jobs.run, jobs.retrying)
+        return jobs
 
     @cached_property
     def retriever(self) -> Retriever:

@@ -31,7 +31,14 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(32, gt=0)
 
     chroma_url: str | None = Field(None, description="A Chroma server (http://host:port); embedded when unset.")
-    database_url: str | None = Field(None, description="SQLAlchemy URL of the figure store; SQLite when unset.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the shared database (figures, journal, BM25 index, jobs); "
+        "SQLite in the data directory when unset. postgresql+psycopg://… also queues jobs (procrastinate)."
+    )
+    job_stall_seconds: float = Field(
+        30, gt=0, description="A job whose worker sent no heartbeat for this long is taken as dead and retried."
+    )
+    job_max_attempts: int = Field(3, gt=0, description="Attempts of an ingestion job before it is marked failed.")
 
     chunk_tokens: int = Field(320, gt=32, description="Chunk size in cl100k_base tokens.")
     chunk_overlap_tokens: int = Field(48, ge=0)

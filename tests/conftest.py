@@ -37,3 +37,20 @@ def load_truth(path: Path) -> dict:
 @pytest.fixture
 def reports_dir() -> Path:
     return corpus_reports()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url():
+    """A PostgreSQL server started for the session and removed after it: `make test` needs nothing running."""
+    from tests.servers import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url) -> str:
+    """A fresh database on that server for one test."""
+    from tests.servers import new_database
+
+    return new_database(postgres_server_url)

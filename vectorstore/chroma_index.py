@@ -67,6 +67,13 @@ class ChromaIndex:
     def delete_report(self, report_id: str) -> None:
         self._collection.delete(where={"report_id": report_id})
 
+    def export_report(self, report_id: str) -> tuple[list[Chunk], np.ndarray]:
+        """A report's chunks and their vectors, as stored (for moving them to another store)."""
+        found = self._collection.get(where={"report_id": report_id}, include=["embeddings", "documents", "metadatas"])
+        chunks = [Chunk.from_metadata(chunk_id, text, meta)
+                  for chunk_id, text, meta in zip(found["ids"], found["documents"], found["metadatas"], strict=True)]
+        return chunks, np.asarray(found["embeddings"], dtype=np.float32)
+
     def report_ids(self) -> set[str]:
         found = self._collection.get(include=["metadatas"])
         return {str(meta["report_id"]) for meta in found["metadatas"] or []}

@@ -1,4 +1,4 @@
-"""Reports, figures and checks in SQL (SQLAlchemy, the only module importing it): SQLite by
+"""Reports, figures and checks in the shared SQL database (`vectorstore.database`): SQLite by
 default, PostgreSQL by URL. It is also the ingest journal: a report is `pending` until every
 store holds it, then `complete` in the same transaction that writes its figures."""
 
@@ -9,77 +9,13 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Float,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    delete,
-    event,
-    func,
-    inspect,
-    select,
-    update,
-)
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from ingest.model import Report
-
-metadata = MetaData()
-
-reports = Table(
-    "reports",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("source", Text, nullable=False),
-    Column("content_hash", String(64), nullable=False, index=True),
-    Column("title", Text),
-    Column("agency", String(200), index=True),
-    Column("region", String(200)),
-    Column("year", Integer, index=True),
-    Column("format", String(10)),
-    Column("status", String(10), nullable=False, index=True),
-    Column("chunks", Integer, default=0),
-    Column("failing_checks", Integer, default=0),
-    Column("sections", Text),
-    Column("body", Text),
-    Column("ingested_at", DateTime),
-)
-figures = Table(
-    "figures",
-    metadata,
-    Column("report_id", String(40), nullable=False, index=True),
-    Column("agency", String(200)),
-    Column("year", Integer),
-    Column("tbl", String(4), nullable=False),
-    Column("row", String(40), nullable=False),
-    Column("col", String(40), nullable=False),
-    Column("value", Float),
-    Column("value_text", String(40)),
-    Column("raw", String(80)),
-    Column("unit", String(10)),
-    Column("page", Integer),
-    Column("uncertain", Text),
-    Index("figures_lookup", "agency", "year", "tbl", "row", "col"),
-    Index("figures_across", "tbl", "row", "col", "year"),
-)
-checks = Table(
-    "checks",
-    metadata,
-    Column("report_id", String(40), nullable=False, index=True),
-    Column("rule", String(40)),
-    Column("location", String(40)),
-    Column("status", String(20)),
-    Column("detail", Text),
-)
+from vectorstore.schema import checks, figures, reports
 
 
 @dataclass(frozen=True)
@@ -121,25 +57,8 @@ class StoredReport:
 
 
 class FigureStore:
-    def __init__(self, url: str) -> None:
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(url, future=True)
-        if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
-        self._add_missing_columns()
-
-    def _add_missing_columns(self) -> None:
-        """Columns added since a data directory was created (all nullable) are added in place."""
-        present = inspect(self.engine)
-        with self.engine.begin() as connection:
-            for table in metadata.sorted_tables:
-                existing = {column["name"] for column in present.get_columns(table.name)}
-                for column in table.columns:
-                    if column.name not in existing and column.nullable:
-                        kind = column.type.compile(dialect=self.engine.dialect)
-                        connection.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
     def begin(self, report_id: str, source: str, content_hash: str, report: Report) -> None:
         """Journal a report as pending before any other store is touched."""
@@ -321,9 +240,3 @@ def figure_value(text: str | None) -> int | Decimal | None:
         return None
     return Decimal(text) if "." in text else int(text)
 
-
-def _sqlite_pragmas(connection, _record) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()

