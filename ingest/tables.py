@@ -208,6 +208,14 @@ def _readings(segment: str, specs: list[RowSpec]) -> tuple[list[Reading], str]:
         if digits < width:
             return [], "空白单元格被删去，无法确定数字所在的列 / blank cells were dropped, columns unknown"
         return [], "数字个数与模板不符 / number of values does not match the template"
+    if 2 <= len(found) < width and all(spec.cols[-1] == "total" for spec in specs):
+        # Where the text separates values, a missing one is more likely a dropped blank cell than
+        # digits run together: a cut is only believed where the row's own total confirms it
+        # ("46 9 2 3 1 4" for seven cells must not become 4 | 6 | 9 …). Fully run-together rows
+        # ("20000011") are left to the table's 勾稽 rules, which also accept rows printed wrong.
+        readings = [reading for reading in readings if _adds_up(reading, specs)]
+        if not readings:
+            return [], "连写数字的任何拆分都不能使本行合计相符 / no split of run-together digits makes the row add up"
     return readings, ""
 
 
@@ -338,17 +346,19 @@ def _filter_rows(readings: list[Reading], specs: list[RowSpec]) -> list[Reading]
     if len(readings) <= 1:
         return readings
 
-    def holds(reading: Reading) -> bool:
-        position = 0
-        for spec in specs:
-            width = len(spec.cols)
-            if _row_sum_holds(reading[position : position + width]) is False:
-                return False
-            position += width
-        return True
-
-    kept = [reading for reading in readings if holds(reading)]
+    kept = [reading for reading in readings if _adds_up(reading, specs)]
     return kept or readings
+
+
+def _adds_up(reading: Reading, specs: Sequence[RowSpec]) -> bool:
+    """No row of the reading breaks its total (a row with a blank cell cannot break it)."""
+    position = 0
+    for spec in specs:
+        width = len(spec.cols)
+        if _row_sum_holds(reading[position : position + width]) is False:
+            return False
+        position += width
+    return True
 
 
 def _resolve_t3(groups: list[_Rows], specs: Sequence[RowSpec]) -> list[_Rows]:

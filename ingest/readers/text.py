@@ -44,7 +44,29 @@ def normalise_newlines(text: str) -> str:
 
 
 def read_text(data: bytes) -> RawDocument:
-    return RawDocument(pages=[join_pipe_terminated_cells(normalise_newlines(decode(data)))], paginated=False)
+    text = join_pipe_terminated_cells(normalise_newlines(decode(data)))
+    return RawDocument(pages=[rows_from_other_separators(text)], paginated=False)
+
+
+_TAB_ROW = re.compile(r"\t.*\t")
+_FULLWIDTH_ROW = re.compile(r"｜.*｜")
+
+
+def rows_from_other_separators(text: str) -> str:
+    """Rows whose cells are separated by tabs or full-width bars become `| a | b |` rows, so that
+    an empty cell between two separators stays a blank cell. A line needs two separators to be a row."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if _TAB_ROW.search(line):
+            cells = line.split("\t")
+        elif _FULLWIDTH_ROW.search(line):
+            cells = line.strip().split("｜")
+            # A bar at either end of the line opens or closes the row; it does not start a cell.
+            cells = cells[1 if not cells[0] else 0 : -1 if not cells[-1] else None]
+        else:
+            continue
+        lines[number] = "| " + " | ".join(cell.strip().replace("|", "｜") for cell in cells) + " |"
+    return "\n".join(lines)
 
 
 _CELL_LINE = re.compile(r"^(?!\|)(.*?)\s*\|$")

@@ -518,11 +518,12 @@ TEXT_LAYOUTS: dict[str, Callable[[list[str]], list[str]]] = {
 }
 
 
-def text_in_layout(report: Report, layout: str) -> str:
-    """The report as plain text with its tables written in one of `TEXT_LAYOUTS`."""
+def text_in_layout(report: Report, layout: str, blank: Iterable[tuple[str, str]] = ()) -> str:
+    """The report as plain text with its tables written in one of `TEXT_LAYOUTS` (`blank`: table 三
+    cells printed empty)."""
     write_row = TEXT_LAYOUTS[layout]
     lines = []
-    for kind, content in _body(report):
+    for kind, content in _body(report, blank):
         if kind in ("title", "heading", "para"):
             lines.append(str(content))
         elif kind == "table":

@@ -1,7 +1,7 @@
 """Format readers: encodings, line endings, web pages and cell layouts become the same text."""
 
 from ingest.readers.html import read_html
-from ingest.readers.text import decode, join_pipe_terminated_cells, read_text
+from ingest.readers.text import decode, join_pipe_terminated_cells, read_text, rows_from_other_separators
 
 REPORT_LINE = "某某县财政局2024年政府信息公开工作年度报告"
 
@@ -44,3 +44,10 @@ def test_cells_exported_one_per_line_are_rebuilt_into_rows():
     text = join_pipe_terminated_cells("\n".join(lines * 5))
     assert "| 规章 | 0 | 0 | 0 |" in text
     assert "| 行政规范性文件 | 0 |  |  |" in text, "two blank cells, then the end of the row"
+
+
+def test_rows_separated_by_tabs_or_full_width_bars_keep_their_empty_cells():
+    text = "一、总体情况\t说明\n规章\t1\t\t3\n｜行政许可｜236｜｜\n全文｜一处"
+    assert rows_from_other_separators(text).split("\n") == [
+        "一、总体情况\t说明", "| 规章 | 1 |  | 3 |", "| 行政许可 | 236 |  |", "全文｜一处",
+    ]

@@ -151,6 +151,28 @@ def test_every_text_layout_gives_every_printed_figure_exactly_as_described(layou
     assert {check.status for check in report.checks} == {"pass"}
 
 
+BLANK_CELLS = (("new_received", "natural_person"), ("denied_third_party", "commercial"), ("granted", "total"))
+# Layouts whose separators still stand around an empty cell; in the others a blank cell leaves no trace.
+KEEPS_BLANKS = ("pipe_rows", "pipe_line_end", "tabs", "fullwidth_bars")
+
+
+@pytest.mark.parametrize("layout", list(TEXT_LAYOUTS))
+def test_blank_cells_in_any_text_layout_are_read_blank_or_uncertain_never_as_a_shifted_number(layout, tmp_path):
+    path = tmp_path / f"{layout}-blank.txt"
+    path.write_text(text_in_layout(REPORT, layout, blank=BLANK_CELLS), encoding="utf-8")
+    report = read_report(path)
+    expected = dict(REPORT.figures())
+    expected.update({("t3", row, col): None for row, col in BLANK_CELLS})
+    doubtful = {(entry.table, entry.row, entry.col) for entry in report.uncertain}
+    wrong = [problem for problem in figure_mismatches(report.figures, expected)
+             if tuple(problem.split(":")[0].split(".")) not in doubtful]
+    assert wrong == []
+    if layout in KEEPS_BLANKS:
+        assert doubtful == set()
+    else:
+        assert {row for _, row, _ in doubtful} <= {row for row, _ in BLANK_CELLS}, "only rows with a blank"
+
+
 # --------------------------------------------------------------------------------------------
 # Never silent about a table the document shows
 # --------------------------------------------------------------------------------------------
