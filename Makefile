@@ -9,7 +9,7 @@ CORPUS ?= ../shared/corpus
 SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install system-deps run test lint bench clean
+.PHONY: install system-deps run test lint bench screenshots clean
 
 install: system-deps $(STAMP)
 
@@ -38,6 +38,10 @@ lint: install
 
 test: install lint
 	$(BIN)/pytest
+
+# The README's screenshots, taken by the browser tests; `make test` never writes to the work tree.
+screenshots: install
+	NIANBAO_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/ui/test_browser.py
 
 bench: install
 	$(BIN)/python bench/extract_accuracy.py --corpus $(CORPUS)

@@ -212,9 +212,8 @@ def _ask(container, question: str, agency: str | None, as_json: bool) -> int:
 
 
 def _serve(container, host: str, port: int, workers: int = 1) -> int:
-    import uvicorn
-
     from ui.app import create_app
+    from ui.server import serve, server_config
 
     settings = container.settings
     if workers > 1 and not (settings.database_url and settings.chroma_url):
@@ -228,11 +227,10 @@ def _serve(container, host: str, port: int, workers: int = 1) -> int:
     if workers > 1:
         # Each worker process builds its own container from the same settings (the environment).
         os.environ["NIANBAO_DATA_DIR"] = str(settings.data_dir)
-        uvicorn.run("nianbao.asgi:create_app", factory=True, workers=workers, host=host, port=port,
-                    log_level="warning")
+        serve(server_config("nianbao.asgi:create_app", host, port, settings.header_timeout_seconds, workers))
         return 0
     container.jobs.resume()  # embedded: uploads left queued by the previous run
-    uvicorn.run(create_app(container), host=host, port=port, log_level="warning")
+    serve(server_config(create_app(container), host, port, settings.header_timeout_seconds))
     return 0
 
 

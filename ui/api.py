@@ -3,30 +3,52 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Iterator
+from typing import Literal
 
-from fastapi import APIRouter, Depends, File, Header, HTTPException, Query, Request, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Depends, File, Header, HTTPException, Path, Query, Request, UploadFile
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from qa.answerer import Turn
 from qa.model import Answer
 from qa.search import SearchRequest, hit_json
+from ui.exports import figure_rows, to_csv, to_xlsx
 
 MAX_QUESTION_CHARS = 10_000
+MAX_NAME_CHARS = 100
+"""Agency and region names: the longest real ones are about 30 characters."""
+MAX_LIST_ITEMS = 50
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+"""The years a report can cover (the regulations date from 2008); anything else is a typo or an attack."""
+YEARS = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$")
+Name = Query(None, max_length=MAX_NAME_CHARS)
 
 
 class HistoryTurn(BaseModel):
-    role: str
+    role: Literal["user", "assistant"]
     content: str = Field(max_length=MAX_QUESTION_CHARS)
 
 
 class AskBody(BaseModel):
     question: str = Field(max_length=MAX_QUESTION_CHARS)
-    agency: str | None = None
-    region: str | None = None
+    agency: str | None = Field(None, max_length=MAX_NAME_CHARS)
+    region: str | None = Field(None, max_length=MAX_NAME_CHARS)
     history: list[HistoryTurn] = Field(default_factory=list, max_length=20)
+
+
+def parse_years(text: str | None) -> tuple[int, int] | None:
+    """`2023` or `2019-2023`, within the years reports can cover; a clear 422 otherwise."""
+    if not text:
+        return None
+    match = YEARS.match(text)
+    first, last = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
+    if not match or not FIRST_YEAR <= first <= last <= LAST_YEAR:
+        raise HTTPException(status_code=422, detail=f"年份范围应写作 2023 或 2019-2023（{FIRST_YEAR}—{LAST_YEAR}年）"
+                                                    " / years must look like 2023 or 2019-2023")
+    return first, last
 
 
 def api_router(container) -> APIRouter:
@@ -48,13 +70,11 @@ def api_router(container) -> APIRouter:
         return StreamingResponse(_events(pieces), media_type="text/event-stream")
 
     @router.get("/search")
-    def search(q: str = Query(min_length=1, max_length=500), agency: str | None = None, region: str | None = None,
-               year: int | None = None, years: str | None = None, section: int | None = None,
+    def search(q: str = Query(min_length=1, max_length=500), agency: str | None = Name, region: str | None = Name,
+               year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
+               years: str | None = Query(None, max_length=20), section: int | None = Query(None, ge=1, le=6),
                top_k: int = Query(5, ge=1, le=50), mode: str = Query("hybrid", pattern="^(hybrid|dense|bm25)$")):
-        year_from = year_to = year
-        if years:
-            first, _, last = years.partition("-")
-            year_from, year_to = int(first), int(last or first)
+        year_from, year_to = parse_years(years) or (year, year)
         request = SearchRequest(query=q, agency=agency, region=region, year_from=year_from, year_to=year_to,
                                 section=section, top_k=top_k, mode=mode)
         return {"results": [hit_json(hit) for hit in container.search.search(request)]}
@@ -64,7 +84,7 @@ def api_router(container) -> APIRouter:
         return {"reports": container.catalog.reports()}
 
     @router.get("/reports/{report_id}")
-    def report(report_id: str):
+    def report(report_id: str = Path(max_length=64)):
         found = container.catalog.report(report_id)
         if found is None:
             raise HTTPException(status_code=404, detail="没有这份年报 / no such report")
@@ -83,23 +103,39 @@ def api_router(container) -> APIRouter:
         return {"results": results}
 
     @router.delete("/reports/{report_id}", dependencies=[Depends(require_admin)])
-    def remove(report_id: str):
+    def remove(report_id: str = Path(max_length=64)):
         found = [r for r in container.figure_store.find(report_id) if r.status == "complete"]
         if len(found) != 1:
             raise HTTPException(status_code=404, detail="没有这份年报 / no such report")
         container.indexer.remove(found[0])
         return {"removed": found[0].id}
 
-    @router.get("/figures")
-    def figures(figure: str, agency: list[str] = Query(default=[]), years: str | None = None,
-                column: list[str] = Query(default=[])):
+    def figure_rows_for(figure: str, agency: list[str], years: str | None, column: list[str]) -> list[dict]:
         if figure not in dict((name, label) for label, name in container.catalog.figure_names()):
             raise HTTPException(status_code=400, detail="未知的数字名称 / unknown figure")
-        year_list = []
-        if years:
-            first, _, last = years.partition("-")
-            year_list = list(range(int(first), int(last or first) + 1))
-        return {"figures": container.catalog.figures(figure, agency or None, year_list, column or None)}
+        if len(agency) > MAX_LIST_ITEMS or len(column) > MAX_LIST_ITEMS or any(
+                len(name) > MAX_NAME_CHARS for name in [*agency, *column]):
+            raise HTTPException(status_code=422, detail="单位或列过多、过长 / too many or too long names")
+        span = parse_years(years)
+        year_list = list(range(span[0], span[1] + 1)) if span else []
+        return container.catalog.figures(figure, agency or None, year_list, column or None)
+
+    @router.get("/figures")
+    def figures(figure: str = Query(max_length=64), agency: list[str] = Query(default=[]),
+                years: str | None = Query(None, max_length=20), column: list[str] = Query(default=[])):
+        return {"figures": figure_rows_for(figure, agency, years, column)}
+
+    @router.get("/figures/export")
+    def export(figure: str = Query(max_length=64), agency: list[str] = Query(default=[]),
+               years: str | None = Query(None, max_length=20), format: Literal["csv", "xlsx"] = "csv"):
+        rows = figure_rows(figure_rows_for(figure, agency, years, []))
+        label = dict((name, label) for label, name in container.catalog.figure_names())[figure]
+        header = ["发布机关", "年度", label, "单位"]
+        if format == "csv":
+            return Response(to_csv(header, rows), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="figures.csv"'})
+        return Response(to_xlsx(header, rows), headers={"Content-Disposition": 'attachment; filename="figures.xlsx"'},
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
     @router.get("/checks")
     def checks():

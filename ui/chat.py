@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import gradio as gr
@@ -28,16 +27,31 @@ CSS = """
 """
 
 
+# HTML's special characters and those that start Markdown constructs (links, images, emphasis, code,
+# headings, tables, autolinks), each replaced by its numeric character reference.
+INERT = str.maketrans({char: f"&#{ord(char)};" for char in "&<>\"'[]()!*_`~#|\\:@.-+=$"})
+
+
+def inert(text: str) -> str:
+    """Text that the chat shows exactly as written: neither HTML nor Markdown in it does anything.
+
+    The chat renders Markdown, so escaping HTML alone would still turn a report's `![](https://…)` into an
+    image every reader's browser fetches, and `[办理入口](https://…)` into a link. Character references
+    display as the characters themselves but start no construct.
+    """
+    return text.translate(INERT)
+
+
 def source_cards(answer: Answer) -> str:
-    """Numbered cards for the citations; every piece of report text is escaped."""
+    """Numbered cards for the citations; every piece of report text is inert."""
     if not answer.citations:
         return ""
     cards = []
     for number, citation in enumerate(answer.citations, start=1):
         page = f" · 第{citation.page}页" if citation.page else ""
-        title = html.escape(f"[{number}] {citation.agency} {citation.year}年 · {citation.section_title}{page}")
-        quote = html.escape(citation.quote)
-        source = html.escape(Path(citation.source).name)
+        title = inert(f"[{number}] {citation.agency} {citation.year}年 · {citation.section_title}{page}")
+        quote = inert(citation.quote)
+        source = inert(Path(citation.source).name)
         cards.append(f'<details class="nb-card"><summary>{title}</summary>'
                      f"<blockquote>{quote}</blockquote><small>来源文件：{source}</small></details>")
     return '<div class="nb-cards">' + "".join(cards) + "</div>"
@@ -51,13 +65,13 @@ def chat_blocks(container) -> gr.Blocks:
             if piece is None:
                 shown = ""
             elif isinstance(piece, Answer):
-                yield html.escape(piece.answer) + source_cards(piece)
+                yield inert(piece.answer) + source_cards(piece)
                 return
             else:
                 shown += piece
-                yield html.escape(shown)
+                yield inert(shown)
 
-    with gr.Blocks(title="年报问答") as blocks:
+    with gr.Blocks(title="年报问答", analytics_enabled=False) as blocks:
         gr.Markdown("# 年报问答\n政府信息公开工作年度报告智能问答")
         gr.Markdown(NOTICE, elem_id="nb-notice")
         gr.ChatInterface(

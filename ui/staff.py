@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import html
 import re
-import secrets
-import tempfile
-from pathlib import Path
+from urllib.parse import urlencode
 
 import gradio as gr
 
 from qa.search import SearchRequest
+from ui.exports import figure_rows
 
 SECTIONS = [("全部", 0), ("一、总体情况", 1), ("二、主动公开", 2), ("三、依申请公开", 3), ("四、复议诉讼", 4),
             ("五、问题及改进", 5), ("六、其他事项", 6)]
@@ -23,7 +21,44 @@ CSS = """
 .nb-table td:first-child{text-align:left}
 .nb-uncertain{background:#ffe0e0}
 .nb-fail{color:#b42318;font-weight:600}
+.nb-upload{display:flex;flex-direction:column;gap:8px;max-width:640px}
 """
+# Uploads go to the REST API (`POST /api/reports`), which checks the admin token before it reads a byte of
+# the files. The token is sent once and never stored: Gradio would keep a component's value in the
+# browser's run history, so the token field is plain HTML outside Gradio's state.
+HEAD = """<script>
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest && event.target.closest("form.nb-upload");
+  if (!form) return;
+  event.preventDefault();
+  const token = form.elements.token, chosen = form.elements.files, result = form.querySelector(".nb-upload-result");
+  const body = new FormData();
+  for (const file of chosen.files) body.append("files", file);
+  result.textContent = "正在上传并入库……";
+  let reply;
+  try {
+    reply = await fetch("/api/reports", {method: "POST", body, headers: {Authorization: "Bearer " + token.value}});
+  } catch (error) {
+    result.textContent = "上传失败：无法连接服务器。";
+    return;
+  } finally {
+    token.value = "";
+  }
+  const data = await reply.json().catch(() => ({}));
+  if (!reply.ok) { result.textContent = "上传失败：" + (data.error || data.detail || reply.status); return; }
+  result.replaceChildren(...(data.results || []).map((item) => {
+    const line = document.createElement("li");
+    line.textContent = `${item.file}：${item.status} ${item.reason || ""}`;
+    return line;
+  }));
+});
+</script>"""
+UPLOAD_FORM = """<form class="nb-upload" autocomplete="off">
+<label>管理员令牌 <input name="token" type="password" autocomplete="off" required></label>
+<label>年报文件（PDF、HTML、DOCX、TXT、MD） <input name="files" type="file" multiple required></label>
+<button type="submit">上传并入库</button>
+<ul class="nb-upload-result" aria-live="polite"></ul>
+</form>"""
 
 
 def highlight(text: str, query: str) -> str:
@@ -93,16 +128,15 @@ def staff_blocks(container) -> gr.Blocks:
     def explore(figure, agencies, year_from, year_to):
         years = list(range(int(year_from), int(year_to) + 1)) if year_from and year_to else []
         rows = catalog.figures(figure, agencies or None, years)
-        table = [[r["agency"], r["year"], r["value"] if r["state"] == "printed" else
-                  ("无法可靠读出" if r["state"] == "uncertain" else "未填报"), r["unit"]] for r in rows]
+        table = figure_rows(rows)
         plot = [{"年度": str(r["year"]), "数值": r["value"], "单位名称": r["agency"]}
                 for r in rows if r["state"] == "printed"]
         import pandas as pd
 
         label = dict((name, label) for label, name in catalog.figure_names()).get(figure, figure)
-        paths = _exports(table, label)
         return (pd.DataFrame(table, columns=["发布机关", "年度", label, "单位"]),
-                pd.DataFrame(plot, columns=["年度", "数值", "单位名称"]), paths[0], paths[1])
+                pd.DataFrame(plot, columns=["年度", "数值", "单位名称"]),
+                export_links(figure, agencies or [], year_from, year_to))
 
     def audit():
         import pandas as pd
@@ -111,19 +145,12 @@ def staff_blocks(container) -> gr.Blocks:
                 for c in catalog.failing_checks()]
         return pd.DataFrame(rows, columns=["发布机关", "年度", "规则", "位置", "数字", "来源文件"])
 
-    def upload(token, files, progress=gr.Progress()):
-        expected = container.settings.admin_token
-        if not expected or not secrets.compare_digest((token or "").encode(), expected.encode()):
-            return "<p class='nb-fail'>需要正确的管理员令牌才能上传。</p>"
-        results = []
-        for path in progress.tqdm(files or [], desc="入库"):
-            data = Path(path).read_bytes()
-            results.append(catalog.ingest_upload(Path(path).name, data))
-        lines = "".join(f"<li>{html.escape(r['file'])}：{html.escape(r['status'])} "
-                        f"{html.escape(r.get('reason') or '')}</li>" for r in results)
-        return f"<ul>{lines}</ul>"
+    def refresh_choices():
+        agencies = catalog.agencies()
+        return (gr.Dropdown(choices=[("全部单位", ""), *[(a, a) for a in agencies]]),
+                gr.Dropdown(choices=report_choices()), gr.Dropdown(choices=agencies))
 
-    with gr.Blocks(title="年报问答 · 工作台") as blocks:
+    with gr.Blocks(title="年报问答 · 工作台", analytics_enabled=False) as blocks:
         gr.Markdown("# 年报问答 · 工作人员工作台")
         with gr.Tab("检索"):
             with gr.Row():
@@ -153,39 +180,25 @@ def staff_blocks(container) -> gr.Blocks:
                 explore_button = gr.Button("查询", variant="primary", elem_id="nb-explore")
             figure_table = gr.Dataframe(label="数字表", elem_id="nb-figure-table")
             figure_plot = gr.BarPlot(x="年度", y="数值", color="单位名称", label="按年度")
-            with gr.Row():
-                csv_file = gr.File(label="导出 CSV", elem_id="nb-csv")
-                xlsx_file = gr.File(label="导出 XLSX", elem_id="nb-xlsx")
+            downloads = gr.HTML(elem_id="nb-exports")
             explore_button.click(explore, [figure, figure_agencies, figure_from, figure_to],
-                                 [figure_table, figure_plot, csv_file, xlsx_file])
+                                 [figure_table, figure_plot, downloads])
         with gr.Tab("勾稽核对"):
             audit_button = gr.Button("列出未通过勾稽检查的年报", elem_id="nb-audit")
             audit_table = gr.Dataframe(elem_id="nb-audit-table")
             audit_button.click(audit, None, audit_table)
         with gr.Tab("上传"):
-            token = gr.Textbox(label="管理员令牌", type="password")
-            files = gr.File(file_count="multiple", label="年报文件（PDF、HTML、DOCX、TXT、MD）")
-            upload_button = gr.Button("上传并入库")
-            upload_result = gr.HTML()
-            upload_button.click(upload, [token, files], upload_result)
+            gr.HTML(UPLOAD_FORM, elem_id="nb-upload")
+        # Reports uploaded since the page was built appear without a restart.
+        blocks.load(refresh_choices, None, [agency, report_id, figure_agencies])
     return blocks
 
 
-def _exports(rows: list[list], label: str) -> tuple[str, str]:
-    folder = Path(tempfile.mkdtemp(prefix="nianbao-export-"))
-    header = ["发布机关", "年度", label, "单位"]
-    csv_path = folder / "figures.csv"
-    with open(csv_path, "w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    xlsx_path = folder / "figures.xlsx"
-    workbook.save(xlsx_path)
-    return str(csv_path), str(xlsx_path)
+def export_links(figure: str, agencies: list[str], year_from, year_to) -> str:
+    """Download links for the explorer's rows, served by the REST API (`/api/figures/export`)."""
+    query: list[tuple[str, str]] = [("figure", figure), *[("agency", a) for a in agencies]]
+    if year_from and year_to:
+        query.append(("years", f"{int(year_from)}-{int(year_to)}"))
+    links = [f'<a href="/api/figures/export?{html.escape(urlencode([*query, ("format", kind)]))}" download '
+             f'id="nb-export-{kind}">导出 {kind.upper()}</a>' for kind in ("csv", "xlsx")]
+    return " · ".join(links)

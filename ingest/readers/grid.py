@@ -9,9 +9,11 @@ with y growing downwards.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 THIN = 2.5
 """A path no thicker than this is a ruling line (renderers draw borders as hairline boxes or strokes)."""
@@ -102,12 +104,23 @@ class Grid:
         return self.xs[0] <= glyph.cx <= self.xs[-1] and self.ys[0] <= glyph.cy <= self.ys[-1]
 
     def place(self, glyph: Glyph) -> None:
-        row = _slot(self.ys, glyph.cy)
-        col = _slot(self.xs, glyph.cx)
+        self._slots[(bisect.bisect_right(self.ys, glyph.cy) - 1, bisect.bisect_right(self.xs, glyph.cx) - 1)]\
+            .glyphs.append(glyph)
+
+    @cached_property
+    def _slots(self) -> dict[tuple[int, int], Cell]:
+        """Every slot of the grid, clamped to its edges, and the cell covering it."""
+        slots = {}
         for cell in self.cells:
-            if cell.row <= row <= cell.last_row and cell.col <= col <= cell.last_col:
-                cell.glyphs.append(glyph)
-                return
+            for row in range(cell.row, cell.last_row + 1):
+                for col in range(cell.col, cell.last_col + 1):
+                    slots[(row, col)] = cell
+        rows, cols = len(self.ys) - 1, len(self.xs) - 1
+        for col in range(cols):
+            slots[(-1, col)], slots[(rows, col)] = slots[(0, col)], slots[(rows - 1, col)]
+        for row in range(-1, rows + 1):
+            slots[(row, -1)], slots[(row, cols)] = slots[(row, 0)], slots[(row, cols - 1)]
+        return slots
 
     def row_texts(self) -> list[list[str]]:
         """Each grid row's cells in the row where they start (HTML's way), left to right."""
@@ -242,8 +255,15 @@ _NUMBERED = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[
 _VALUE = re.compile(r"[+\-＋－]?\d[\d,，]*(?:\.\d+)?(?:万元|元|亿元|千元)?")
 
 
+MAX_RULES = 1000
+"""More ruling lines than this on one page (after joining collinear pieces) is a drawing, not a
+form: its text is read as text, and the time a page takes stays bounded."""
+
+
 def find_grids(rules: list[Rule]) -> list[Grid]:
     rules = _merged(rules)
+    if len(rules) > MAX_RULES:
+        return []
     grids = []
     for component in _connected(rules):
         grid = _grid(component)
@@ -354,13 +374,6 @@ def _positions(rules: list[Rule]) -> list[float]:
         if not positions or at - positions[-1] > SNAP:
             positions.append(at)
     return positions
-
-
-def _slot(edges: list[float], position: float) -> int:
-    for index in range(len(edges) - 1):
-        if position < edges[index + 1]:
-            return index
-    return len(edges) - 2
 
 
 def _lines(glyphs: list[Glyph]) -> list[list[Glyph]]:

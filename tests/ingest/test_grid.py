@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 
-from ingest.readers.grid import Glyph, Rule, layout_page, pages_text
+from ingest.readers.grid import MAX_RULES, Glyph, Rule, layout_page, pages_text
 
 
 def write(text: str, x: float, y: float) -> list[Glyph]:
@@ -89,3 +89,9 @@ def test_a_numbered_label_that_starts_the_next_page_is_not_joined_to_the_row_abo
     upper = layout_page(write("1.重复", 5, 5) + write("3", 105, 5), ruled(xs, [0, 20]))
     lower = layout_page(write("2.出版物", 5, 5), ruled(xs, [0, 20]))
     assert pages_text([upper, lower]) == [["| 1.重复 | 3 |"], ["| 2.出版物 |  |"]]
+
+
+def test_a_page_drawn_with_more_lines_than_any_form_is_read_as_text():
+    hatching = [Rule(False, 3.0 * n, 0, 100) for n in range(MAX_RULES + 1)] + [Rule(True, 50, 0, 3.0 * MAX_RULES)]
+    glyphs = write("图", 10, 45)
+    assert pages_text([layout_page(glyphs, hatching)])[0] == ["图"]

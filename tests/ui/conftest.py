@@ -15,9 +15,11 @@ from nianbao.settings import Settings
 from tests.conftest import corpus_reports
 from tests.servers import free_port
 from ui.app import create_app
+from ui.server import server_config
 
 REPORTS = ("000_taojiang-czj-2025.txt", "001_huaian-city-2024.pdf", "014_pingtan-2023.txt", "026_hebei-kjt-2022.txt")
 ADMIN_TOKEN = "test-admin-token"
+PUBLIC_HOST = "qa.example.gov.cn"
 
 
 @dataclass
@@ -30,8 +32,8 @@ class Served:
 
 
 class ThreadedServer:
-    def __init__(self, app, port: int) -> None:
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    def __init__(self, app, port: int, header_timeout: float = 10) -> None:
+        self.server = uvicorn.Server(server_config(app, "127.0.0.1", port, header_timeout))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self):
@@ -52,7 +54,10 @@ class ThreadedServer:
 def served(tmp_path_factory) -> Iterator[Served]:
     embedding_port = free_port()
     origin = f"http://127.0.0.1:{embedding_port}"
-    settings = Settings(data_dir=tmp_path_factory.mktemp("served"), allowed_origins=[origin], admin_token=ADMIN_TOKEN)
+    # The limit is high here so that tests sharing this server never slow each other down; the limit itself is
+    # tested on servers of its own. PUBLIC_HOST stands for the name a deployment is reached under.
+    settings = Settings(data_dir=tmp_path_factory.mktemp("served"), allowed_origins=[origin], admin_token=ADMIN_TOKEN,
+                        allowed_hosts=["127.0.0.1", PUBLIC_HOST], rate_limit_per_minute=100_000)
     container = Container(settings)
     for name in REPORTS:
         container.indexer.ingest(corpus_reports() / name)
