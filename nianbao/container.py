@@ -87,6 +87,13 @@ class Container:
         return jobs
 
     @cached_property
+    def uploads(self):
+        """Uploads as jobs, for the UI."""
+        from qa.uploads import UploadJobs
+
+        return UploadJobs(self.jobs, self.settings.data_dir / "uploads")
+
+    @cached_property
     def retriever(self) -> Retriever:
         return Retriever(self.embedder, self.vectors, self.lexical)
 

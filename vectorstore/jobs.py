@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Callable
@@ -60,7 +61,7 @@ class JobQueue(Protocol):
     runs_elsewhere: bool
     """True when other processes (`nianbao worker`) run the jobs."""
 
-    def enqueue(self, job_id: str) -> None: ...
+    def enqueue(self, job_id: str, lock: str | None = None) -> None: ...
 
     def resume(self, jobs: IngestJobs) -> None: ...
 
@@ -80,13 +81,13 @@ class JobJournal:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create(self, filename: str, path: Path, runner: Runner) -> JobState:
+    def create(self, filename: str, path: Path, runner: Runner, staged: Path | None = None) -> JobState:
         job_id = uuid.uuid4().hex
         now = _now()
         with self.engine.begin() as connection:
             connection.execute(ingest_jobs.insert().values(
-                id=job_id, filename=filename, path=str(path), runner=runner, status="queued", stage="queued",
-                attempts=0, created_at=now, updated_at=now))
+                id=job_id, filename=filename, path=str(path), runner=runner, staged=staged and str(staged),
+                status="queued", stage="queued", attempts=0, created_at=now, updated_at=now))
         return self.get(job_id)
 
     def get(self, job_id: str) -> JobState | None:
@@ -94,9 +95,12 @@ class JobJournal:
             row = connection.execute(select(ingest_jobs).where(ingest_jobs.c.id == job_id)).first()
         return _state(row) if row else None
 
-    def path(self, job_id: str) -> Path:
+    def paths(self, job_id: str) -> tuple[Path, Path | None]:
+        """Where the job's file is ingested from, and where it waits until then (uploads)."""
         with self.engine.connect() as connection:
-            return Path(connection.execute(select(ingest_jobs.c.path).where(ingest_jobs.c.id == job_id)).scalar_one())
+            row = connection.execute(select(ingest_jobs.c.path, ingest_jobs.c.staged)
+                                     .where(ingest_jobs.c.id == job_id)).one()
+        return Path(row.path), Path(row.staged) if row.staged else None
 
     def recent(self, limit: int = 50) -> list[JobState]:
         with self.engine.connect() as connection:
@@ -169,12 +173,17 @@ class IngestJobs:
         self.max_attempts = max_attempts
         self.silence = timedelta(seconds=stall_seconds)
 
-    def submit(self, path: Path, filename: str | None = None) -> JobState:
-        """Journal a job for `path` and hand it to the queue; returns at once."""
+    def submit(self, path: Path, filename: str | None = None, staged: Path | None = None) -> JobState:
+        """Journal a job for `path` and hand it to the queue; returns at once.
+
+        `staged`: where the file waits (an upload); the job moves it to `path` when it runs. Jobs
+        for the same path run one after another (a queue lock), so a second upload of a file
+        never replaces it under the ingestion of the first.
+        """
         if self.queue is None:
             raise RuntimeError("没有配置任务队列 / no job queue is configured")
-        job = self.journal.create(filename or path.name, path, "queue")
-        self.queue.enqueue(job.id)
+        job = self.journal.create(filename or path.name, path, "queue", staged)
+        self.queue.enqueue(job.id, lock=str(path))
         return job
 
     def get(self, job_id: str) -> JobState | None:
@@ -201,13 +210,15 @@ class IngestJobs:
                                       f"the worker died {job.attempts} times; giving up")
             return {}
         self.journal.start(job_id)
+        path, staged = self.journal.paths(job_id)
+        if staged is not None and staged.exists():
+            os.replace(staged, path)
         stop = threading.Event()
         beating = threading.Thread(target=self._beat, args=(job_id, stop), daemon=True)
         beating.start()
         try:
-            outcome = self.indexer.ingest(self.journal.path(job_id),
-                                          on_stage=lambda stage, report_id: self.journal.stage(job_id, stage,
-                                                                                                report_id))
+            outcome = self.indexer.ingest(path, on_stage=lambda stage, report_id: self.journal.stage(
+                job_id, stage, report_id))
         except Exception as error:
             # The journal says why; the unfinished report (if any) is erased now, not left to repair.
             current = self.journal.get(job_id)
@@ -271,7 +282,8 @@ class InProcessQueue:
     def bind(self, runner: Callable[[str], object], _on_retry: Callable[[str], None]) -> None:
         self._runner = runner
 
-    def enqueue(self, job_id: str) -> None:
+    def enqueue(self, job_id: str, lock: str | None = None) -> None:
+        """One thread runs the jobs in order, so jobs with the same lock never overlap."""
         assert self._runner is not None, "bind() the runner first"
         self._submitted.append(self._executor.submit(self._run, job_id))
 

@@ -60,12 +60,13 @@ class ProcrastinateQueue:
         self._runner = runner
         self._on_retry = on_retry
 
-    def enqueue(self, job_id: str) -> None:
+    def enqueue(self, job_id: str, lock: str | None = None) -> None:
+        """procrastinate runs jobs holding the same lock one after another."""
         with self._lock:
             if not self._opened:
                 self.app.open()
                 self._opened = True
-        self._task.defer(job_id=job_id)
+        self._task.configure(lock=lock).defer(job_id=job_id)
 
     def resume(self, _jobs) -> None:
         """Nothing to do: undelivered jobs wait in PostgreSQL, and workers retry stalled ones."""

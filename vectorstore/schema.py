@@ -117,6 +117,7 @@ ingest_jobs = Table(
     Column("filename", Text, nullable=False),
     Column("path", Text, nullable=False),
     Column("runner", String(10), nullable=False),
+    Column("staged", Text),
     Column("status", String(12), nullable=False, index=True),
     Column("stage", String(20)),
     Column("attempts", Integer, nullable=False),

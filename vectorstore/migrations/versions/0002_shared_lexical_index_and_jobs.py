@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("filename", sa.Text, nullable=False),
         sa.Column("path", sa.Text, nullable=False),
         sa.Column("runner", sa.String(10), nullable=False),
+        sa.Column("staged", sa.Text),
         sa.Column("status", sa.String(12), nullable=False, index=True),
         sa.Column("stage", sa.String(20)),
         sa.Column("attempts", sa.Integer, nullable=False),
