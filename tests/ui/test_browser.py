@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.servers import free_port
+from tests.ui.conftest import ADMIN_TOKEN
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS_ENV = "NIANBAO_SCREENSHOTS"
@@ -108,6 +110,29 @@ def test_staff_exports_a_figure_across_agencies_as_csv(served, page):
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "发布机关,年度,本年新收政府信息公开申请" in text and "淮安市人民政府,2024,3119" in text
     shot(page, "staff-figures")
+
+
+def test_staff_upload_ingests_with_the_token_keeps_it_nowhere_and_lists_the_report(served, page, reports_dir):
+    page.goto(served.url + "/staff/")
+    page.get_by_role("tab", name="上传").click()
+    form = page.locator("form.nb-upload")
+    form.locator("input[name=token]").fill(ADMIN_TOKEN)
+    form.locator("input[name=files]").set_input_files(str(reports_dir / "013_pingtan-2022.txt"))
+    form.locator("button[type=submit]").click()
+    # The upload is a job: its line follows it from 排队中 to 已入库.
+    expect(form.locator(".nb-upload-result")).to_contain_text("013_pingtan-2022.txt：已入库", timeout=120_000)
+    assert form.locator("input[name=token]").input_value() == ""
+    stored = page.evaluate("JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])")
+    assert ADMIN_TOKEN not in stored
+    try:
+        page.reload()
+        page.get_by_role("tab", name="年报").click()
+        page.locator("#nb-report input").click()
+        expect(page.get_by_role("option", name=re.compile("平潭综合实验区管委会 2022年"))).to_be_visible(timeout=30_000)
+    finally:
+        for report in served.container.figure_store.reports():
+            if report.source.endswith("013_pingtan-2022.txt"):
+                served.container.indexer.remove(report)
 
 
 def _host_page(port: int, tmp_path: Path, service: str) -> threading.Thread:
