@@ -122,7 +122,7 @@ class _Request:
         self.method: str = scope["method"]
         self._headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
         self.host = self.header("host")
-        self.hostname = urlsplit(f"//{self.host}").hostname or "" if self.host else ""
+        self.hostname = _hostname(self.host)
         self.origin = self.header("origin").rstrip("/")
         self.cross_site = bool(self.origin) and self.origin != f"{scope.get('scheme', 'http')}://{self.host}"
         self.is_api = self.path.startswith("/api/")
@@ -135,6 +135,13 @@ class _Request:
 
     def header(self, name: str) -> str:
         return self._headers.get(name, "")
+
+
+def _hostname(host: str) -> str:
+    try:
+        return urlsplit(f"//{host}").hostname or ""
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return ""
 
 
 def _closed_gradio_route(route: str) -> bool:
@@ -153,7 +160,7 @@ def _carries_files(body: bytes) -> bool:
     """Whether a Gradio payload names a file (Gradio's FileData: an object with a path or url)."""
     try:
         payload = json.loads(body or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a body of nothing but nested brackets
         return True  # not the JSON Gradio's own pages send: refuse rather than let Gradio guess
     stack = [payload]
     while stack:

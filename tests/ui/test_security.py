@@ -320,3 +320,10 @@ def test_gradios_own_file_rules_apply_even_behind_no_gate(served):
             reply = httpx.post(f"{url}/gradio_api/run/predict", timeout=30,
                                json={"fn_index": fn_index, "data": _payload(kinds, "/etc/passwd"), "session_hash": "x"})
             assert "file=" not in reply.text and "root:" not in reply.text
+
+
+def test_malformed_hosts_and_bodies_are_refused_not_crashed_on(served):
+    assert httpx.get(f"{served.url}/api/health", headers={"Host": "[::1"}).status_code == 400
+    nested = httpx.post(f"{served.url}/gradio_api/queue/join", content=b"[" * 60_000,
+                        headers={"Content-Type": "application/json"})
+    assert nested.status_code == 400
