@@ -113,9 +113,11 @@ def generated(verbose: bool) -> None:
         PDF_VARIANTS,
         REPORT,
         TEXT_LAYOUTS,
+        UNRULED_PDF_VARIANTS,
         html_page,
         render_pdf,
         text_in_layout,
+        text_with_a_lost_column,
         write_docx,
     )
 
@@ -125,6 +127,8 @@ def generated(verbose: bool) -> None:
         directory = Path(work)
         for variant, (renderer, _, _) in PDF_VARIANTS.items():
             score(variant, render_pdf(variant, directory), expected, totals[f"pdf/{renderer}"], verbose)
+        for variant, (renderer, _, _) in UNRULED_PDF_VARIANTS.items():
+            score(variant, render_pdf(variant, directory), expected, totals[f"pdf/{renderer} unruled"], verbose)
         score("docx", write_docx(REPORT, directory / "report.docx"), expected, totals["docx"], verbose)
         page = directory / "report.html"
         page.write_text(html_page(REPORT), encoding="utf-8")
@@ -133,7 +137,11 @@ def generated(verbose: bool) -> None:
             path = directory / f"{layout}.txt"
             path.write_text(text_in_layout(REPORT, layout), encoding="utf-8")
             score(layout, path, expected, totals[f"txt/{layout}"], verbose)
-    print("\nGenerated reports (tests/ingest/report_builder.py; PDFs with table 三 across page breaks)")
+        # Not legible: a crawler lost a column of table 三. It must come back unread, not wrong.
+        path = directory / "lost-column.txt"
+        path.write_text(text_with_a_lost_column(REPORT), encoding="utf-8")
+        score("lost-column", path, expected, totals["txt/lost column (illegible)"], verbose)
+    print("\nGenerated reports (tests/ingest/report_builder.py; PDFs with tables across page breaks)")
     print_table(totals)
 
 

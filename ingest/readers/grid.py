@@ -28,6 +28,8 @@ class Glyph:
     top: float
     x1: float
     bottom: float
+    line_start: bool = False
+    """The text layer starts a new line here (PDFium's line breaks, in the order the page draws text)."""
 
     @property
     def cx(self) -> float:
@@ -152,10 +154,44 @@ def layout_page(glyphs: list[Glyph], rules: list[Rule]) -> PageLayout:
             free.append(glyph)
         else:
             grid.place(glyph)
-    placed: list[tuple[float, str | Grid]] = [(line[0].top, _line_text(line)) for line in _lines(free)]
-    placed += [(grid.top, grid) for grid in grids]
-    placed.sort(key=lambda item: item[0])
-    return PageLayout([block for _, block in placed])
+    stacks, free = _vertical_stacks(free)
+    placed: list[tuple[float, float, str | Grid]] = [(line[0].top, line[0].x0, _line_text(line))
+                                                     for line in _lines(free)]
+    placed += [(stack[0].top, stack[0].x0, "".join(glyph.char for glyph in stack)) for stack in stacks]
+    placed += [(grid.top, grid.xs[0], grid) for grid in grids]
+    placed.sort(key=lambda item: item[:2])
+    return PageLayout([block for _, _, block in placed])
+
+
+def _vertical_stacks(glyphs: list[Glyph]) -> tuple[list[list[Glyph]], list[Glyph]]:
+    """Labels printed top to bottom (a narrow column, one character a line: 三、本年度办理结果) are
+    drawn as a run of one-character lines, each below the last. Read by baseline, their characters
+    would join the rows beside them (无 of 无法提供 would stand in a row of numbers as a blank
+    mark); each run is kept whole, as one line where it starts."""
+    runs: list[list[Glyph]] = []
+    for glyph in glyphs:
+        if runs and not glyph.line_start:
+            runs[-1].append(glyph)
+        else:
+            runs.append([glyph])
+    stacks: list[list[Glyph]] = []
+    current: list[Glyph] = []
+    for run in runs:
+        glyph = run[0]
+        below = (
+            len(run) == 1 and bool(current) and glyph.top >= current[-1].top
+            and abs(glyph.cx - current[-1].cx) <= (glyph.x1 - glyph.x0) / 2
+        )
+        if below:
+            current.append(glyph)
+            continue
+        if len(current) >= 2:
+            stacks.append(current)
+        current = [glyph] if len(run) == 1 else []
+    if len(current) >= 2:
+        stacks.append(current)
+    stacked = {id(glyph) for stack in stacks for glyph in stack}
+    return stacks, [glyph for glyph in glyphs if id(glyph) not in stacked]
 
 
 def pages_text(pages: list[PageLayout]) -> list[list[str]]:
@@ -399,7 +435,7 @@ def _line_text(line: list[Glyph]) -> str:
     for glyph in line:
         if previous is not None:
             size = max(previous.bottom - previous.top, glyph.bottom - glyph.top, 1.0)
-            if glyph.x0 - previous.x1 > size * 0.5:
+            if glyph.x0 - previous.x1 > size * 0.5 or glyph.x1 <= previous.x0:
                 parts.append(" ")
         parts.append(glyph.char)
         previous = glyph

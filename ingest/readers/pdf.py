@@ -71,7 +71,8 @@ def _glyphs(page, height: float) -> list[Glyph]:
             continue
         # The loose box is the glyph's em square: punctuation such as “ keeps the height of its line.
         left, bottom, right, top = textpage.get_charbox(index, loose=True)
-        glyphs.append(Glyph(char, left, height - top, right, height - bottom))
+        glyphs.append(Glyph(char, left, height - top, right, height - bottom, line_start))
+        line_start = False
     textpage.close()
     return glyphs
 
@@ -87,9 +88,11 @@ def _rules(page, height: float, pdfium_c) -> list[Rule]:
         rule = Rule.of_box(left, top, right, bottom)
         if rule is not None:
             rules.append(rule)
+    line_start = True
             continue
         pdfium_c.FPDFPath_GetDrawMode(item, fill, stroke)
         if stroke.value:
+            line_start = line_start or char in "\r\n"
             rules += Rule.sides(left, top, right, bottom)
     return rules
 

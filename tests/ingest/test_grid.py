@@ -95,3 +95,11 @@ def test_a_page_drawn_with_more_lines_than_any_form_is_read_as_text():
     hatching = [Rule(False, 3.0 * n, 0, 100) for n in range(MAX_RULES + 1)] + [Rule(True, 50, 0, 3.0 * MAX_RULES)]
     glyphs = write("图", 10, 45)
     assert pages_text([layout_page(glyphs, hatching)])[0] == ["图"]
+
+
+def test_a_label_printed_top_to_bottom_stays_one_label_beside_the_rows_it_spans():
+    """Drawn one character a line, 无法提供 would otherwise lend its 无 (a blank mark) to a row of values."""
+    stacked = [Glyph(char, 0, 10 * n, 10, 10 * n + 10, line_start=True) for n, char in enumerate("无法提供")]
+    rows = write("1.不掌握", 30, 0) + write("15 3", 120, 0) + write("2.另行制作", 30, 10) + write("5 1", 120, 10)
+    rows = [Glyph(g.char, g.x0, g.top, g.x1, g.bottom, line_start=n == 0) for n, g in enumerate(rows)]
+    assert pages_text([layout_page(stacked + rows, [])])[0] == ["无法提供", "1.不掌握 15 3", "2.另行制作 5 1"]

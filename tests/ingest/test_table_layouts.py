@@ -235,11 +235,7 @@ def test_no_table_of_any_generated_document_comes_back_without_figures_or_uncert
 
 
 @pytest.mark.parametrize("variant", list(UNRULED_PDF_VARIANTS))
-def test_a_table_printed_without_borders_gives_no_wrong_number_and_no_silent_cell(variant, tmp_path):
+def test_a_table_printed_without_borders_is_read_from_its_text_positions(variant, tmp_path):
     report = read_report(render(variant, tmp_path))
-    doubtful = {(entry.table, entry.row, entry.col) for entry in report.uncertain}
-    wrong = [problem for problem in figure_mismatches(report.figures, REPORT.figures())
-             if tuple(problem.split(":")[0].split(".")) not in doubtful]
-    assert wrong == []
-    assert silent_cells(report) == []
-    assert len(doubtful) <= 7, "at most one row (a rotated group label runs into it) is left unread"
+    assert figure_mismatches(report.figures, REPORT.figures()) == []
+    assert report.uncertain == []
