@@ -82,7 +82,7 @@ class FigureTools:
             by_row: dict[str, list[StoredFigure]] = {}
             for stored in cells:
                 by_row.setdefault(stored.row, []).append(stored)
-            chosen = [alternatives[0] for alternatives in _first_printed(by_row, term)]
+            chosen = [alternatives[0] for alternatives in _first_printed(by_row, term, columns)]
             printed = [c for c in chosen if c.value is not None]
             blank = [c for c in chosen if c.value is None]
             total = sum((c.value for c in printed), start=0) if printed else None
@@ -119,19 +119,22 @@ class FigureTools:
     @staticmethod
     def _columns(table: str, alternatives: tuple[str, ...], requested: list[str] | None) -> list[str]:
         if table == "t2":
-            return list(alternatives)
+            # A column asked for by name (上一年项目数量, 本年增/减) replaces the row's usual one.
+            return list(requested) if requested else list(alternatives)
         return list(requested) if requested else ["total"]
 
 
-def _first_printed(by_row: dict[str, list[StoredFigure]], term: FigureTerm) -> list[list[StoredFigure]]:
-    """Per row of the term, the cells of the first alternative column the report prints."""
+def _first_printed(by_row: dict[str, list[StoredFigure]], term: FigureTerm,
+                   requested: list[str] | None = None) -> list[list[StoredFigure]]:
+    """Per row of the term, the cells of the first alternative column the report prints (a table-二
+    column asked for by name replaces the row's usual ones)."""
     rows = []
     for cell in term.cells:
         stored = by_row.get(cell.row, [])
         if not stored:
             continue
         if cell.cols:
-            for col in cell.cols:
+            for col in (requested if requested and cell.table == "t2" else cell.cols):
                 match = [s for s in stored if s.col == col]
                 if match:
                     rows.append(match)

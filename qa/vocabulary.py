@@ -62,9 +62,16 @@ class Vocabulary:
         return best[1] if best[0] else None
 
     def figure(self, text: str) -> FigureTerm | None:
+        """The term the text names. A sub-row named inside its group's wording ("因为不掌握而无法提供的")
+        is the sub-row: a matched term that merely contains another matched term's cells gives way."""
         scored = [(term.matched(text), -position, term) for position, term in enumerate(self.figures)]
-        best = max(scored, key=lambda item: item[:2])
-        return best[2] if best[0] else None
+        matched = [item for item in scored if item[0]]
+        if not matched:
+            return None
+        cells = {id(term): {(c.table, c.row) for c in term.cells} for _, _, term in matched}
+        specific = [item for item in matched
+                    if not any(cells[id(other)] < cells[id(item[2])] for _, _, other in matched)]
+        return max(specific, key=lambda item: item[:2])[2]
 
     def column(self, text: str, table: str) -> ColumnTerm | None:
         for term in self.columns:
