@@ -193,7 +193,8 @@ def _search(container, args) -> int:
 
 def _ask(container, question: str, agency: str | None, as_json: bool) -> int:
     if as_json:
-        print(json.dumps(container.answerer.ask(question, agency).json(), ensure_ascii=False, indent=2))
+        answer = container.answerer.ask(question, agency)
+        print(json.dumps({**answer.json(), "plan": answer.plan}, ensure_ascii=False, indent=2))
         return 0
     answer = None
     for piece in container.answerer.stream(question, agency):

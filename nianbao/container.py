@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from nianbao.settings import Settings
 from qa.answerer import Answerer
+from qa.cells import FigureCatalogue, load_synonyms
 from qa.search import SearchService
 from qa.tools import FigureTools
 from qa.vocabulary import load_vocabulary
@@ -111,7 +112,22 @@ class Container:
             vocabulary,
             Segmenter(),
             phraser=self.phraser,
+            catalogue=FigureCatalogue(vocabulary, load_synonyms(), self.embedder),
+            planner=self.llm_planner(vocabulary),
         )
+
+    def llm_planner(self, vocabulary):
+        """The LLM planner when configured (it falls back to the rule planner), else None."""
+        s = self.settings
+        if not s.llm_planner or s.llm_backend == "none":
+            return None
+        from qa.llm import make_chat_model
+        from qa.llm_planner import LLMPlanner
+        from qa.planner import RulePlanner
+
+        rules = RulePlanner(vocabulary, self.figure_store.years_of,
+                            FigureCatalogue(vocabulary, load_synonyms(), self.embedder))
+        return LLMPlanner(make_chat_model(s), rules, s.prompts_dir)
 
     @cached_property
     def catalog(self):

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     llm_chat_format: str | None = Field(
         None, description="llamacpp: chat format for a GGUF without a chat template (e.g. gemma)."
     )
+    llm_planner: bool = Field(
+        False, description="Let the LLM propose query plans (validated; the rule planner is the fallback)."
+    )
     llm_temperature: float = 0.1
     llm_max_tokens: int = 384
     prompts_dir: Path = Field(Path(__file__).resolve().parent.parent / "prompts")

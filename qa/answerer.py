@@ -6,10 +6,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ingest.gazetteer import Gazetteer
 from qa import composer
+from qa.cells import FigureCatalogue
 from qa.composer import Citations
+from qa.crossyear import CrossYearChecks
+from qa.executor import PlanExecutor
 from qa.model import Answer, Route
+from qa.plan import Plan, Step, Term
+from qa.planner import RulePlanner
 from qa.search import SearchRequest, SearchService
+from qa.timeexpr import normalise_years
 from qa.tools import FigureTools, FigureValue, percent
 from qa.understanding import AgencyDirectory, Frame, Understanding
 from qa.vocabulary import Vocabulary
@@ -18,6 +25,12 @@ from vectorstore.segmenter import Segmenter
 
 MAX_QUESTION_CHARS = 500
 T3_RESULT_FIGURES = {"granted", "partial", "denied", "unable", "not_processed"}
+_QUANTITY = re.compile(r"多少|几|多大|多高")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:万|余|多)?\s*[件个次条篇场份人项家元%起名]")
+# Grammar, not phrasing: words that never qualify what is counted.
+_FUNCTION_WORDS = frozenset(
+    "多少 几 几件 多少件 件 个 有 是 的 了 年 年度 一共 总共 合计 其中 请问 呢 吗 本年 今年 全年 共 数量 情况 "
+    "通过 方式 形式 提出 提交 收到 受理 办理 作出 因为 被 为 从 在 和 与 及 还有 多 分别 各 是否 那 这".split())
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,8 @@ class Answerer:
         vocabulary: Vocabulary,
         segmenter: Segmenter,
         phraser=None,
+        catalogue: FigureCatalogue | None = None,
+        planner=None,
     ) -> None:
         self.store = store
         self.search = search
@@ -43,6 +58,12 @@ class Answerer:
         self.segmenter = segmenter
         self.phraser = phraser
         self._tools = tools.langchain_tools()
+        self._gazetteer = Gazetteer()
+        self.cross_year = CrossYearChecks(store)
+        self.planner = planner or RulePlanner(vocabulary, store.years_of, catalogue)
+        """Plans questions: the rule planner, or an LLM planner that falls back to it."""
+        self.executor = PlanExecutor(self._tools, self.cross_year)
+        # No per-request state lives on self: every request builds its own directory and frame.
 
     def ask(self, question: str, agency: str | None = None, history: list[Turn] | None = None,
             region: str | None = None) -> Answer:
@@ -68,15 +89,15 @@ class Answerer:
         text = (question or "").strip()
         if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
             return Answer("请输入您想了解的问题，例如：" + "、".join(composer.EXAMPLES), "none")
-        text = text[:MAX_QUESTION_CHARS]
-        earlier = [turn.content[:MAX_QUESTION_CHARS] for turn in history or [] if turn.role == "user"]
+        text = normalise_years(text[:MAX_QUESTION_CHARS])
+        earlier = [normalise_years(turn.content[:MAX_QUESTION_CHARS]) for turn in history or [] if turn.role == "user"]
         known = self.store.agencies()
         if region:
             known = [(name, where) for name, where in known if region in (where or "") + name]
             if agency is None and len(known) == 1:
                 agency = known[0][0]
-        self._directory = AgencyDirectory(known)
-        understanding = Understanding(self.vocabulary, self._directory, self.store.years_of)
+        directory = AgencyDirectory(known, self._gazetteer)
+        understanding = Understanding(self.vocabulary, directory, self.store.years_of)
         frame = understanding.understand(text, agency, earlier)
         if any(word in text for word in self.vocabulary.personal):
             return Answer("年度报告只公布汇总数字和工作情况，不包含个人信息或某一件申请的办理进度。"
@@ -86,25 +107,116 @@ class Answerer:
         if frame.unknown_place and not frame.agencies and not frame.ambiguous:
             return Answer(composer.out_of_scope(f"抱歉，目前没有收录{frame.unknown_place}的政府信息公开工作年度报告。"),
                           "none")
+        if not earlier:
+            planned = self._planned(text, directory, agency, frame)
+            if planned is not None:
+                return planned
         if frame.ambiguous and frame.years:
             covered = [name for name in frame.ambiguous if set(frame.years) & set(self.store.years_of(name))]
             if not covered:
                 asked = "、".join(map(str, frame.years))
                 return Answer(f"没有找到{asked}年的相关报告（可能的单位：{'、'.join(frame.ambiguous)}）。", "none")
         if frame.ambiguous and frame.figure is None:
-            return self._documents(frame, agencies=frame.ambiguous)
+            return self._documents(frame, directory, agencies=frame.ambiguous)
         if frame.ambiguous and frame.intent not in ("rank", "sum"):
             names = "、".join(frame.ambiguous)
             route: Route = "figures" if frame.figure else "documents"
             return Answer(f"您问的是哪个单位？收录了这些可能的单位：{names}。请说明单位全称后再问一次。", route)
         if frame.figure is None:
             scope = [name for name, _ in known] if region and not frame.agencies else None
-            return self._documents(frame, agencies=scope)
-        return self._figures(frame)
+            return self._documents(frame, directory, agencies=scope)
+        return self._with_plan(self._figures(frame, directory), frame)
+
+    # Plans -----------------------------------------------------------------------------------
+
+    def _planned(self, text: str, directory: AgencyDirectory, agency: str | None, frame: Frame) -> Answer | None:
+        """Questions the plan answers better than one lookup: several parts or terms, differences,
+        shares, ranks, relative or ranged years, or a qualifier only the prose counts."""
+        plan = self.planner.plan(text, directory, agency)
+        if plan is None:
+            return None
+        first = plan.steps[0]
+        framed = self.vocabulary.figure(text)
+        simple = (len(plan.steps) == 1 and first.operation == "lookup" and len(first.terms) == 1
+                  and len(first.years) == 1 and not any("按该单位最新" in n or "推算" in n for n in plan.notes)
+                  and framed is not None and framed.name == first.terms[0].figure
+                  and list(first.agencies) == frame.agencies
+                  and first.terms[0].columns == (tuple(frame.column.cols) if frame.column else ()))
+        citations = Citations()
+        prose = [self._prose_for(step, directory) for step in plan.steps if step.operation == "lookup"]
+        prose = [found for found in prose if found]
+        if simple and not prose:
+            return None
+        plan = plan.deduplicated()
+        executed = self.executor.execute(plan, citations)
+        if executed is None:
+            return None
+        text_out = executed.text
+        route: Route = "aggregate" if executed.aggregate else "figures"
+        if prose:
+            lines = [f"报告正文中的相关表述：{composer.passages(found, citations)}" for found in prose]
+            text_out = "\n".join(lines) + "\n表格中的相关数字（统计口径可能不同）：" + text_out
+            route = "mixed"
+        answer = Answer(text_out.strip(), route, citations.figures, citations.items, computed=list(executed.computed))
+        answer.plan = plan.json()
+        return answer
+
+    def _prose_for(self, step: Step, directory: AgencyDirectory) -> list | None:
+        """When the question qualifies what it counts in a way the table does not break down
+        ("网络申请", "信函申请"), the sentence of that report that counts it."""
+        if len(step.agencies) != 1 or len(step.years) != 1 or len(step.terms) != 1:
+            return None
+        term = next(t for t in self.vocabulary.figures if t.name == step.terms[0].figure)
+        explained = " ".join((*term.phrases, *term.requires, term.label, step.terms[0].column_label))
+        clause = re.sub(r"\d+", " ", step.clause)
+        residual = [token for token in self.segmenter.tokens(clause)
+                    if len(token) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", token) and token not in explained
+                    and token not in _FUNCTION_WORDS and token not in self.vocabulary.generic_words
+                    and not any(token in column.label for column in self.vocabulary.columns)]
+        cores = [word for word in ("申请", "决定", "复议", "诉讼") if word in step.clause and word in term.label]
+        if not residual or not cores:
+            return None
+        # The qualifier is looked for literally, so the lexical index alone serves (no embedding).
+        request = SearchRequest(query=" ".join(residual + cores), agency=step.agencies[0], year_from=step.years[0],
+                                year_to=step.years[0], top_k=12, mode="bm25")
+        # A sentence that counts the thing ("网络申请39件"): the core word followed by a number,
+        # qualified just before it by characters of the question's qualifier ("网上" ~ "网络").
+        qualifier = set("".join(residual))
+        best = None
+        for hit in self.search.search(request):
+            if hit.chunk.kind == "table" or hit.chunk.agency != step.agencies[0]:
+                continue
+            for sentence in composer.SENTENCE.findall(hit.chunk.text):
+                for core in cores:
+                    for match in re.finditer(core, sentence):
+                        if not _NUMBER.match(sentence[match.end():].lstrip("数为共达")):
+                            continue
+                        score = len(qualifier & set(sentence[max(0, match.start() - 4): match.start()]))
+                        if score and (best is None or score > best[0]):
+                            best = (score, hit, sentence.strip())
+        if best is None:
+            return None
+        return [(best[1], best[2][:160])]
+
+    def _with_plan(self, answer: Answer, frame: Frame) -> Answer:
+        """The plan the frame-driven path executed, stated and attached (lookups, sums, trends…)."""
+        if frame.figure is None or answer.route not in ("figures", "aggregate", "mixed") or not answer.figures:
+            return answer
+        operation = {"lookup": "lookup", "sum": "sum", "rank": "rank", "compare": "diff", "trend": "trend",
+                     "share": "share"}[frame.intent]
+        columns = tuple(frame.column.cols) if frame.column else ()
+        term = Term(frame.figure.name, frame.figure.label, columns, frame.column.label if frame.column else "")
+        years = tuple(sorted({f.year for f in answer.figures}))
+        agencies = tuple(dict.fromkeys(f.agency for f in answer.figures))
+        across = "agencies" if len(agencies) > 1 else ("years" if len(years) > 1 else "")
+        plan = Plan((Step(operation, (term,), agencies, years, across=across, clause=frame.text),))
+        answer.answer += f"\n（计算方式：{plan.describe()}。）"
+        answer.plan = plan.json()
+        return answer
 
     # Figures ---------------------------------------------------------------------------------
 
-    def _figures(self, frame: Frame) -> Answer:
+    def _figures(self, frame: Frame, directory: AgencyDirectory) -> Answer:
         citations = Citations()
         column = frame.column
         columns = list(column.cols) if column else []
@@ -144,7 +256,7 @@ class Answerer:
         note = "" if frame.years else f"（未指明年度，按已收录的最新一份、{years[0]}年度的报告回答）"
         values = [self._value(agency, year, figure, columns) for year in years]
         if not any(value.found for value in values):
-            return self._without_table(frame, values[0])
+            return self._without_table(frame, values[0], directory)
         if frame.intent == "share":
             text, computed = self._share(values[-1], frame, citations, column_label)
         elif frame.intent == "compare" and len(values) >= 2:
@@ -158,8 +270,8 @@ class Answerer:
         route: Route = "figures" if frame.intent == "lookup" else "aggregate"
         body = note + text + composer.warnings(values)
         if frame.narrative:
-            documents = self._documents(frame, citations, query_text=frame.narrative_text or frame.text,
-                                        prose_only=True)
+            documents = self._documents(frame, directory, citations,
+                                        query_text=frame.narrative_text or frame.text, prose_only=True)
             if documents.route != "none":
                 return self._figure_answer(body + "\n" + documents.answer, "mixed", citations, computed)
         return self._figure_answer(body, route, citations, computed)
@@ -212,9 +324,13 @@ class Answerer:
 
     # Documents -------------------------------------------------------------------------------
 
-    def _without_table(self, frame: Frame, missing: FigureValue) -> Answer:
+    def _without_table(self, frame: Frame, missing: FigureValue, directory: AgencyDirectory) -> Answer:
         """The report does not print the table (pre-2019, or lost at the source): its text may say."""
-        documents = self._documents(frame, required=frame.figure.phrases)
+        # A sentence about it names the figure in the question's words, or counts something named
+        # by a word of its label ("网上申请10件" for 本年新收政府信息公开申请).
+        label_words = tuple(word for word in self.segmenter.tokens(frame.figure.label)
+                            if len(word) >= 2 and word not in self.vocabulary.generic_words)
+        documents = self._documents(frame, directory, required=frame.figure.phrases, counted=label_words)
         table = {"t2": "表二", "t3": "表三", "t4": "表四"}[frame.figure.cells[0].table]
         note = f"{missing.agency}{missing.year}年的报告没有刊载{table}，表格中查不到“{missing.label}”。"
         if documents.route == "none":
@@ -225,14 +341,16 @@ class Answerer:
     def _documents(
         self,
         frame: Frame,
+        directory: AgencyDirectory,
         citations: Citations | None = None,
         agencies: list[str] | None = None,
         query_text: str | None = None,
         required: tuple[str, ...] = (),
         prose_only: bool = False,
+        counted: tuple[str, ...] = (),
     ) -> Answer:
         own_citations = citations or Citations()
-        query = self._topic(frame, query_text or frame.text)
+        query = self._topic(frame, query_text or frame.text, directory)
         agencies = agencies or frame.agencies
         if frame.years and agencies and not any(set(frame.years) & set(self.store.years_of(a)) for a in agencies):
             shown = "、".join(map(str, frame.years))
@@ -253,26 +371,34 @@ class Answerer:
             hits = [hit for hit in hits if hit.chunk.kind != "table"]
         hits = _prefer_section(hits, self.vocabulary.section_hint(query))
         tokens = set(self.segmenter.tokens(query)) - self.vocabulary.generic_words
-        chosen = composer.best_sentences(hits, tokens, self.segmenter.tokens)
+        chosen = composer.best_sentences(hits, tokens, self.segmenter.tokens,
+                                         wants_number=bool(_QUANTITY.search(frame.text)))
         # A passage is only an answer if it (or the title of its section) shares a topic word with
         # the question, and, for a figure looked for in prose, names that figure.
         relevant = [(hit, sentence) for hit, sentence in chosen
                     if (tokens & set(self.segmenter.tokens(hit.chunk.section_title + sentence)))
-                    and (not required or any(word in sentence for word in required))]
+                    and (not required or any(word in sentence for word in required)
+                         or _counts(sentence, counted))]
         if not relevant:
             return Answer(composer.out_of_scope("抱歉，已收录的报告中没有找到与这个问题相关的内容。"), "none")
         text = "根据已收录报告的原文：\n" + composer.passages(relevant, own_citations)
         return Answer(text, "documents", own_citations.figures, own_citations.items)
 
-    def _topic(self, frame: Frame, text: str) -> str:
+    def _topic(self, frame: Frame, text: str, directory: AgencyDirectory) -> str:
         """The question without the agency and years that filters already carry: every chunk of
         the report would match those words equally."""
         topic = re.sub(r"(19|20)\d\d\s*年度?", "", text)
         for name in frame.agencies:
-            known = next((a for a in self._directory.known if a.name == name), None)
+            known = next((a for a in directory.known if a.name == name), None)
             for key in sorted([name, *(known.places + known.bodies if known else ())], key=len, reverse=True):
                 topic = topic.replace(key, "")
         return topic.strip() or text
+
+
+def _counts(sentence: str, words: tuple[str, ...]) -> bool:
+    """The sentence counts something named by one of the words ("网上申请10件")."""
+    return any(_NUMBER.match(sentence[match.end():].lstrip("数为共达"))
+               for word in words for match in re.finditer(re.escape(word), sentence))
 
 
 def _prefer_section(hits: list, section: int | None) -> list:

@@ -11,6 +11,7 @@ from pathlib import Path
 from ingest.checks import COL_LABELS, T4_LABELS
 from ingest.reader import SUFFIXES
 from ingest.template import T2_2019, T2_2021, T2_COL_LABELS, T3_2019, T3_2021, T3_COLS, T4_COLS, T4_ROWS
+from qa.crossyear import CrossYearChecks
 from qa.tools import FigureTools
 from qa.vocabulary import Vocabulary
 from vectorstore.figure_store import FigureStore, StoredFigure
@@ -68,6 +69,12 @@ class Catalog:
     def failing_checks(self) -> list[dict]:
         return self.store.report_checks(status="fail")
 
+    def cross_year_checks(self, agency: str | None = None) -> list[dict]:
+        """Rules 5-6 of the spec (t3.carry, t2.roll_forward) between consecutive stored years."""
+        checks = CrossYearChecks(self.store)
+        names = [agency] if agency else self.agencies()
+        return [check.json() for name in names for check in checks.for_agency(name)]
+
     def agencies(self) -> list[str]:
         return sorted({name for name, _ in self.store.agencies()})
 
@@ -84,7 +91,8 @@ class Catalog:
             Path(handle.name).replace(target)
         except OSError as error:  # never leave the temporary file behind
             Path(handle.name).unlink(missing_ok=True)
-            return {"file": safe, "status": "failed", "reason": f"无法保存文件 / cannot store the file: {error.strerror}"}
+            return {"file": safe, "status": "failed",
+                    "reason": f"无法保存文件 / cannot store the file: {error.strerror}"}
         outcome = self.indexer.ingest(target)
         return {"file": safe, **{k: v for k, v in asdict(outcome).items() if k != "path"}}
 

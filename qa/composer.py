@@ -194,17 +194,31 @@ def years_ranked(values: list[FigureValue], citations: Citations, column_label: 
             f"各年度：{series}。")
 
 
-def best_sentences(hits: list[Hit], question_tokens: set[str], tokenize, limit: int = 3) -> list[tuple[Hit, str]]:
-    """From each of the best chunks, the sentence that shares most words with the question."""
+_COUNTED = re.compile(r"\d+(?:\.\d+)?\s*(?:万|余|多)?\s*[件个次条篇场份人项家元%起名期万]")
+
+
+def best_sentences(hits: list[Hit], question_tokens: set[str], tokenize, limit: int = 3,
+                   wants_number: bool = False) -> list[tuple[Hit, str]]:
+    """From each of the best chunks, the sentence that shares most words with the question; when
+    the question asks how many, a sentence that counts something comes first."""
     chosen: list[tuple[Hit, str]] = []
     seen_reports: dict[str, int] = {}
+    if wants_number:  # chunks with a sentence that counts what is asked come first, in retrieval order
+        hits = sorted(hits, key=lambda hit: not any(
+            _COUNTED.search(s) and len(question_tokens & set(tokenize(s))) >= 2
+            for s in SENTENCE.findall(hit.chunk.text) if not s.lstrip().startswith(hit.chunk.agency)))
     for hit in hits:
         if seen_reports.get(hit.chunk.report_id, 0) >= 2:
             continue
         sentences = [s.strip() for s in SENTENCE.findall(hit.chunk.text) if len(s.strip()) >= 8]
         if not sentences:
             continue
-        best = max(sentences, key=lambda s: (len(question_tokens & set(tokenize(s))), -abs(len(s) - 60)))
+        def rank(sentence: str) -> tuple:
+            shared = len(question_tokens & set(tokenize(sentence)))
+            counts = wants_number and shared >= 2 and bool(_COUNTED.search(sentence))
+            return counts, shared, -abs(len(sentence) - 60)
+
+        best = max(sentences, key=rank)
         if len(best) > 160:
             best = best[:160] + "…"
         chosen.append((hit, best))

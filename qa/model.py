@@ -55,6 +55,9 @@ class Answer:
     warnings: list[str] = field(default_factory=list)
     computed: list[str] = field(default_factory=list)
     """Numbers the tools derived (sums, differences, shares): allowed in phrasing besides the cells."""
+    plan: dict | None = None
+    """The query plan executed (qa.plan.Plan.json()), or None for answers not made of figures. Not in
+    json() yet: the API's contract tests fix its keys; the API adds it when it serializes `plan`."""
 
     def json(self) -> dict:
         return {

@@ -133,7 +133,8 @@ def test_ask_json_contract(answering, capsys):
     assert main(["--data-dir", data_dir, "ask", "平潭2022年收到多少申请？", "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
 
-    assert set(printed) == {"answer", "route", "figures", "citations"}
+    assert set(printed) == {"answer", "route", "figures", "citations", "plan"}
     assert printed["route"] == "figures"
+    assert printed["plan"]["steps"][0]["operation"] == "lookup" and "计算方式" in printed["answer"]
     assert set(printed["figures"][0]) == {"agency", "year", "table", "row", "col", "value", "raw", "page"}
     assert set(printed["citations"][0]) == {"source", "agency", "year", "section", "page", "quote"}

@@ -11,6 +11,7 @@ import pytest
 from nianbao.container import Container
 from qa.llm import chinese_to_int, dropped_facts, numbers_in, rejected
 from qa.model import Answer, Citation, CitedFigure
+from qa.understanding import AgencyDirectory
 from tests.servers import free_port, running
 
 QUESTION = "平潭2023年收到多少政府信息公开申请？"
@@ -124,3 +125,41 @@ def test_an_unreachable_llm_never_loses_the_answer(answering):
     settings = answering.settings.model_copy(update={"llm_backend": "openai", "llm_base_url": "http://127.0.0.1:9/v1"})
     answer = Container(settings).answerer.ask(QUESTION)
     assert answer.answer == answering.answerer.ask(QUESTION).answer
+
+
+def test_the_llm_planner_gets_a_schema_constrained_plan_from_the_openai_compatible_server(answering, openai_server):
+    from qa.llm_planner import PlanProposal
+
+    settings = answering.settings.model_copy(update={"llm_backend": "openai", "llm_base_url": openai_server,
+                                                      "llm_model": "gemma", "llm_max_tokens": 256,
+                                                      "llm_planner": True})
+    container = Container(settings)
+    planner = container.answerer.planner
+    directory = AgencyDirectory(answering.figure_store.agencies())
+
+    proposal = planner.propose("平潭2023年予以公开和部分公开的一共多少件？", directory)
+
+    assert isinstance(proposal, PlanProposal)
+    answer = container.answerer.ask("平潭2023年予以公开和部分公开的一共多少件？")
+    assert answer.plan["source"] in ("llm", "rules")
+    assert {f.agency for f in answer.figures} <= {"平潭综合实验区管委会"}
+
+
+def test_an_llm_plan_naming_what_is_not_stored_is_rejected_and_the_rules_plan_instead(answering):
+    from qa.llm_planner import PlanProposal, StepProposal
+
+    settings = answering.settings.model_copy(update={"llm_backend": "openai", "llm_base_url": "http://127.0.0.1:9/v1",
+                                                      "llm_planner": True})
+    container = Container(settings)
+    planner = container.answerer.planner
+    directory = AgencyDirectory(answering.figure_store.agencies())
+    good = StepProposal(operation="lookup", figures=["granted"], agencies=["平潭综合实验区管委会"], years=[2023])
+    for bad in (good.model_copy(update={"figures": ["invented_cell"]}),
+                good.model_copy(update={"agencies": ["不存在的机关"]}),
+                good.model_copy(update={"years": [1999]}),
+                good.model_copy(update={"operation": "share"})):
+        assert planner.validated(PlanProposal(steps=[bad]), directory) is None
+    assert planner.validated(PlanProposal(steps=[good]), directory).source == "llm"
+
+    answer = container.answerer.ask("平潭2023年予以公开和部分公开的一共多少件？")  # the server is unreachable
+    assert answer.plan["source"] == "rules" and "合计" in answer.answer
