@@ -13,18 +13,28 @@ from ingest.model import Page, Report
 from ingest.readers import RawDocument
 from ingest.readers.docx import read_docx
 from ingest.readers.html import read_html
+from ingest.readers.image import read_image
+from ingest.readers.legacy import read_legacy_word
+from ingest.readers.ocr import OcrUnavailable, PageReader, Progress
 from ingest.readers.pdf import read_pdf
 from ingest.readers.text import read_text
 from ingest.sections import find_sections, table_regions
 from ingest.tables import extract_tables
 
-SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx", ".txt": "text", ".md": "text"}
+SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx", ".txt": "text", ".md": "text",
+            ".doc": "legacy", ".wps": "legacy", ".png": "image", ".jpg": "image", ".jpeg": "image",
+            ".tif": "image", ".tiff": "image"}
+_NOT_YET = {".ofd": ("OFD 版式文件", "OFD"), ".xls": ("Excel 表格", "Excel"), ".xlsx": ("Excel 表格", "Excel"),
+            ".et": ("WPS 表格", "WPS spreadsheet")}
+"""Formats governments publish that are recognised but not read yet: a clear refusal, not "unknown type"."""
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 
-def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, non_reports: str = "plain") -> Report:
+def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, non_reports: str = "plain", ocr: bool = True,
+                progress: Progress | None = None) -> Report:
     """`non_reports`: "plain" reads any text as a (plain) document; "refuse" raises for a file that is
-    not a 政府信息公开工作年度报告."""
+    not a 政府信息公开工作年度报告. `ocr`: recognise scanned pages and page images (else they are refused);
+    `progress(page, pages)` is called before each page is recognised."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -43,7 +53,7 @@ def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, non_report
             f"the file is too large ({size / 1024 / 1024:.1f} MB, limit {max_bytes / 1024 / 1024:.0f} MB)",
         )
     data = path.read_bytes()
-    report = build_report(str(path), _read(data, path))
+    report = build_report(str(path), _read(data, path, ocr, progress))
     if non_reports == "refuse" and not looks_like_report(report):
         raise UnreadableReport(
             path,
@@ -59,10 +69,25 @@ def looks_like_report(report: Report) -> bool:
     return about and (len(report.sections) >= 3 or bool(report.figures))
 
 
-def _read(data: bytes, path: Path) -> RawDocument:
+def _read(data: bytes, path: Path, ocr: bool = True, progress: Progress | None = None) -> RawDocument:
+    try:
+        return _read_kind(data, path, ocr, progress)
+    except OcrUnavailable as missing:
+        raise UnreadableReport(path, f"OCR 组件未安装（{missing}）", str(missing)) from missing
+
+
+def _read_kind(data: bytes, path: Path, ocr: bool, progress: Progress | None) -> RawDocument:
     kind = _kind(data, path)
     if kind == "pdf":
-        return read_pdf(data, str(path))
+        return read_pdf(data, str(path), PageReader() if ocr else None, progress)
+    if kind == "image":
+        return read_image(data, str(path), PageReader() if ocr else None, progress)
+    if kind == "legacy":
+        return read_legacy_word(data, str(path))
+    if path.suffix.lower() in _NOT_YET:
+        zh, en = _NOT_YET[path.suffix.lower()]
+        raise UnreadableReport(path, f"暂不支持{zh}（{path.suffix}），请另存为 PDF 或 DOCX 后导入",
+                               f"{en} files ({path.suffix}) are not supported yet; save it as PDF or DOCX")
     if kind == "docx":
         return read_docx(data, str(path))
     if kind == "html":
@@ -73,8 +98,10 @@ def _read(data: bytes, path: Path) -> RawDocument:
         return read_text(data)
     raise UnreadableReport(
         path,
-        f"不支持的文件类型「{path.suffix or '无扩展名'}」（支持 PDF、HTML、DOCX、TXT、MD）",
-        f"unsupported file type '{path.suffix or 'none'}' (PDF, HTML, DOCX, TXT and MD are supported)",
+        f"不支持的文件类型「{path.suffix or '无扩展名'}」"
+        "（支持 PDF、HTML、DOCX、DOC、WPS、TXT、MD 和 PNG、JPEG、TIFF 图片）",
+        f"unsupported file type '{path.suffix or 'none'}' (PDF, HTML, DOCX, DOC, WPS, TXT, MD and PNG, JPEG, TIFF"
+        " images are supported)",
     )
 
 
@@ -85,6 +112,8 @@ def _kind(data: bytes, path: Path) -> str | None:
         return "pdf"
     if data.startswith(b"PK\x03\x04") and path.suffix.lower() in (".docx", ""):
         return "docx"
+    if data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        return "image"
     if head.startswith((b"<!doctype html", b"<html")) or (path.suffix.lower() in (".htm", ".html")):
         return "html"
     return SUFFIXES.get(path.suffix.lower())

@@ -16,13 +16,16 @@ from __future__ import annotations
 import ctypes
 import re
 import unicodedata
+from collections.abc import Callable
 
 from ingest.errors import UnreadableReport
 from ingest.readers import RawDocument
 from ingest.readers.grid import Glyph, PageLayout, Rule, layout_page, pages_text
+from ingest.readers.ocr import DPI, PageReader, Progress
 
 
-def read_pdf(data: bytes, path: str) -> RawDocument:
+def read_pdf(data: bytes, path: str, ocr: PageReader | None = None, progress: Progress | None = None) -> RawDocument:
+    """`ocr`: pages that are images (scans) are recognised with it; without it they read as empty."""
     try:
         import pypdfium2 as pdfium
         import pypdfium2.raw as pdfium_c
@@ -37,7 +40,12 @@ def read_pdf(data: bytes, path: str) -> RawDocument:
             raise UnreadableReport(path, "PDF 已加密，需要密码", "the PDF is encrypted and needs a password") from error
         raise UnreadableReport(path, f"PDF 文件已损坏（{error}）", f"the PDF is corrupt ({error})") from error
     try:
-        layouts = [_page_layout(document[number], pdfium_c) for number in range(len(document))]
+        count = len(document)
+        layouts = []
+        for number in range(count):
+            # Only pages that are recognised report progress: reading a text layer takes no time.
+            announce = (lambda page=number + 1: progress(page, count)) if progress is not None else None
+            layouts.append(_page_layout(document[number], pdfium_c, ocr, announce))
         pages = ["\n".join(_restore_ideographs(line) for line in lines) for lines in pages_text(layouts)]
         title = (document.get_metadata_dict().get("Title") or "").strip() or None
     except pdfium.PdfiumError as error:
@@ -53,21 +61,43 @@ def read_pdf(data: bytes, path: str) -> RawDocument:
     return RawDocument(pages=pages, paginated=True, declared_title=title)
 
 
-def _page_layout(page, pdfium_c) -> PageLayout:
+def _page_layout(page, pdfium_c, ocr: PageReader | None = None,
+                 announce: Callable[[], None] | None = None) -> PageLayout:
     height = page.get_height()
     glyphs = _glyphs(page, height)
+    if ocr is not None and _scanned(page, glyphs, pdfium_c):
+        if announce is not None:
+            announce()
+        scan = ocr.read(page.render(scale=DPI / 72).to_pil(), DPI)
+        page.close()
+        return layout_page(scan.glyphs, scan.rules)
     rules = _rules(page, height, pdfium_c)
     page.close()
     return layout_page(glyphs, rules)
+
+
+def _scanned(page, glyphs: list[Glyph], pdfium_c) -> bool:
+    """A page that is a picture: no text layer over an image, or an image covering most of the page
+    with only a few characters beside it (a scanned table under a typed heading)."""
+    if len(glyphs) > 100:
+        return False
+    area = page.get_width() * page.get_height()
+    covered = 0.0
+    for item in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8):
+        left, bottom, right, top = item.get_bounds()
+        covered = max(covered, (right - left) * (top - bottom))
+    return covered > 0.4 * area or (not glyphs and covered > 0)
 
 
 def _glyphs(page, height: float) -> list[Glyph]:
     """Every printed character with its box, y measured downwards from the top of the page."""
     textpage = page.get_textpage()
     glyphs = []
+    line_start = True
     for index in range(textpage.count_chars()):
         char = textpage.get_text_range(index, 1)
         if not char or char.isspace():
+            line_start = line_start or char in "\r\n"
             continue
         # The loose box is the glyph's em square: punctuation such as “ keeps the height of its line.
         left, bottom, right, top = textpage.get_charbox(index, loose=True)
@@ -88,11 +118,9 @@ def _rules(page, height: float, pdfium_c) -> list[Rule]:
         rule = Rule.of_box(left, top, right, bottom)
         if rule is not None:
             rules.append(rule)
-    line_start = True
             continue
         pdfium_c.FPDFPath_GetDrawMode(item, fill, stroke)
         if stroke.value:
-            line_start = line_start or char in "\r\n"
             rules += Rule.sides(left, top, right, bottom)
     return rules
 
