@@ -27,6 +27,10 @@ _NAMES = {".doc": "Word 97-2003（.doc）", ".wps": "WPS（.wps）"}
 
 def read_legacy_word(data: bytes, path: str, timeout: float = TIMEOUT_SECONDS) -> RawDocument:
     suffix = Path(path).suffix.lower() if Path(path).suffix.lower() in _NAMES else ".doc"
+    if not (_compound_file(data) or data.lstrip()[:5] == b"{\\rtf"):
+        # LibreOffice would import anything else as plain text and return its bytes as a document.
+        raise UnreadableReport(path, f"不是有效的 {_NAMES[suffix]} 文件（文件头已损坏）",
+                               f"not a valid {suffix} file (its header is damaged)")
     executable = shutil.which(SOFFICE)
     if executable is None:
         raise UnreadableReport(
@@ -64,3 +68,10 @@ def read_legacy_word(data: bytes, path: str, timeout: float = TIMEOUT_SECONDS) -
         if converted.stat().st_size > MAX_CONVERTED_BYTES:
             raise UnreadableReport(path, "转换后的文件过大", "the converted document is too large")
         return read_docx(converted.read_bytes(), path)
+
+
+def _compound_file(data: bytes) -> bool:
+    """An OLE compound file (Word 97-2003 and WPS Writer documents are): its signature, the
+    little-endian byte-order mark and a 512- or 4096-byte sector size."""
+    return (data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and data[28:30] == b"\xfe\xff"
+            and data[30:32] in (b"\x09\x00", b"\x0c\x00"))
