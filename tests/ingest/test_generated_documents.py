@@ -342,7 +342,7 @@ BAD_FILES = [
     pytest.param(encrypted_pdf, "加密", "encrypt", id="encrypted pdf"),
     pytest.param(pdf_without_text_layer, "文字层|OCR", "text layer", id="pdf without text layer"),
     pytest.param(docx_that_is_not_a_zip, "损坏|zip", "zip|corrupt", id="docx that is not a zip"),
-    pytest.param(excel_workbook, "不支持", "unsupported", id="unsupported xls"),
+    pytest.param(excel_workbook, "不支持", "unsupported|not supported", id="unsupported xls"),
 ]
 
 
