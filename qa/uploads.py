@@ -32,7 +32,11 @@ class UploadJobs:
         except OSError as error:
             return {"file": safe, "status": "failed",
                     "reason": f"无法保存文件 / cannot store the file: {error.strerror}"}
-        job = self.jobs.submit(self.upload_dir / safe, safe, staged=Path(handle.name))
+        try:
+            job = self.jobs.submit(self.upload_dir / safe, safe, staged=Path(handle.name))
+        except Exception:  # not queued (the journal is locked, say): nothing may stay behind
+            Path(handle.name).unlink(missing_ok=True)
+            raise
         return {"file": safe, "status": "queued", "job": job.id}
 
     def state(self, job_id: str) -> dict | None:

@@ -92,6 +92,7 @@ def api_router(container) -> APIRouter:
 
     @router.post("/reports", dependencies=[Depends(require_admin)])
     async def upload(files: list[UploadFile] = File(...)):
+        """Each file becomes an ingestion job; the reply names the jobs at once (`GET /api/jobs/{id}`)."""
         limit = container.settings.max_file_bytes
         results = []
         for upload in files:
@@ -99,8 +100,17 @@ def api_router(container) -> APIRouter:
             if len(data) > limit:
                 results.append({"file": upload.filename, "status": "failed", "reason": "文件过大 / file too large"})
                 continue
-            results.append(container.catalog.ingest_upload(upload.filename or "upload.txt", data))
+            results.append(container.uploads.submit(upload.filename or "upload.txt", data))
         return {"results": results}
+
+    @router.get("/jobs/{job_id}")
+    def job(job_id: str = Path(pattern="^[0-9a-f]{32}$")):
+        """An upload's job: queued, running (with its stage), done (with the outcome) or failed (why).
+        Job ids are random (128 bits): whoever holds one uploaded the file or was given it."""
+        found = container.uploads.state(job_id)
+        if found is None:
+            raise HTTPException(status_code=404, detail="没有这个任务 / no such job")
+        return found
 
     @router.delete("/reports/{report_id}", dependencies=[Depends(require_admin)])
     def remove(report_id: str = Path(max_length=64)):

@@ -34,7 +34,7 @@ document.addEventListener("submit", async (event) => {
   const token = form.elements.token, chosen = form.elements.files, result = form.querySelector(".nb-upload-result");
   const body = new FormData();
   for (const file of chosen.files) body.append("files", file);
-  result.textContent = "正在上传并入库……";
+  result.textContent = "正在上传……";
   let reply;
   try {
     reply = await fetch("/api/reports", {method: "POST", body, headers: {Authorization: "Bearer " + token.value}});
@@ -48,10 +48,35 @@ document.addEventListener("submit", async (event) => {
   if (!reply.ok) { result.textContent = "上传失败：" + (data.error || data.detail || reply.status); return; }
   result.replaceChildren(...(data.results || []).map((item) => {
     const line = document.createElement("li");
-    line.textContent = `${item.file}：${item.status} ${item.reason || ""}`;
+    line.textContent = `${item.file}：${STATES[item.status] || item.status} ${item.reason || ""}`;
+    if (item.job) follow(item.file, item.job, line);
     return line;
   }));
 });
+// Each upload is a job that a worker ingests: its line follows the job until it is done or failed.
+const STATES = {queued: "排队中", running: "处理中", ingested: "已入库", replaced: "已入库（替换旧版本）",
+                unchanged: "内容未变化", failed: "失败", reading: "读取中", indexing: "建立索引中",
+                recording: "写入数字中", recovering: "恢复中"};
+async function follow(file, job, line) {
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    let state;
+    try {
+      state = await (await fetch("/api/jobs/" + encodeURIComponent(job))).json();
+    } catch (error) {
+      continue;
+    }
+    if (state.status === "done" || state.status === "failed") {
+      const outcome = state.outcome || {};
+      const what = STATES[outcome.status || state.status] || state.status;
+      line.textContent = `${file}：${what} ${outcome.agency || ""}${outcome.year ? " " + outcome.year + "年" : ""} ` +
+                         `${state.error || outcome.reason || ""}`;
+      return;
+    }
+    const retry = state.attempts > 1 ? `（第 ${state.attempts} 次尝试）` : "";
+    line.textContent = `${file}：${STATES[state.stage] || STATES[state.status] || state.status}${retry}`;
+  }
+}
 </script>"""
 UPLOAD_FORM = """<form class="nb-upload" autocomplete="off">
 <label>管理员令牌 <input name="token" type="password" autocomplete="off" required></label>

@@ -11,6 +11,7 @@ The journal's heartbeat tells `repair()` which pending reports a live job is sti
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -25,7 +26,9 @@ from typing import Literal, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
+from vectorstore.figure_store import StoreUnavailable
 from vectorstore.indexer import Indexer
 from vectorstore.schema import ingest_jobs
 
@@ -81,29 +84,45 @@ class JobJournal:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    @contextlib.contextmanager
+    def _writing(self):
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except OperationalError as error:  # locked (SQLite) or unreachable: the caller answers 503
+            raise StoreUnavailable(f"任务库暂时不可用 / job journal unavailable: {error.orig}") from error
+
+    @contextlib.contextmanager
+    def _reading(self):
+        try:
+            with self.engine.connect() as connection:
+                yield connection
+        except OperationalError as error:
+            raise StoreUnavailable(f"任务库暂时不可用 / job journal unavailable: {error.orig}") from error
+
     def create(self, filename: str, path: Path, runner: Runner, staged: Path | None = None) -> JobState:
         job_id = uuid.uuid4().hex
         now = _now()
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             connection.execute(ingest_jobs.insert().values(
                 id=job_id, filename=filename, path=str(path), runner=runner, staged=staged and str(staged),
                 status="queued", stage="queued", attempts=0, created_at=now, updated_at=now))
         return self.get(job_id)
 
     def get(self, job_id: str) -> JobState | None:
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             row = connection.execute(select(ingest_jobs).where(ingest_jobs.c.id == job_id)).first()
         return _state(row) if row else None
 
     def paths(self, job_id: str) -> tuple[Path, Path | None]:
         """Where the job's file is ingested from, and where it waits until then (uploads)."""
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             row = connection.execute(select(ingest_jobs.c.path, ingest_jobs.c.staged)
                                      .where(ingest_jobs.c.id == job_id)).one()
         return Path(row.path), Path(row.staged) if row.staged else None
 
     def recent(self, limit: int = 50) -> list[JobState]:
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(select(ingest_jobs).order_by(ingest_jobs.c.created_at.desc()).limit(limit))
             return [_state(row) for row in rows]
 
@@ -134,14 +153,14 @@ class JobJournal:
 
     def unfinished(self) -> list[str]:
         """Jobs of the queue not finished yet, oldest first."""
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             return list(connection.execute(select(ingest_jobs.c.id).where(
                 ingest_jobs.c.runner == "queue", ingest_jobs.c.status.in_(["queued", "running"]))
                 .order_by(ingest_jobs.c.created_at)).scalars())
 
     def fail_dead_direct_jobs(self, silent_for: timedelta) -> int:
         """Direct jobs whose command died (no queue will retry them) are marked failed, visibly."""
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             return connection.execute(update(ingest_jobs).where(
                 ingest_jobs.c.runner == "direct", ingest_jobs.c.status == "running",
                 ingest_jobs.c.heartbeat_at < _now() - silent_for,
@@ -151,13 +170,13 @@ class JobJournal:
     def live_report_ids(self, silent_for: timedelta) -> set[str]:
         """Reports that a running job with a recent heartbeat is writing right now."""
         cutoff = _now() - silent_for
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             return set(connection.execute(select(ingest_jobs.c.report_id).where(
                 ingest_jobs.c.status == "running", ingest_jobs.c.heartbeat_at >= cutoff,
                 ingest_jobs.c.report_id.is_not(None))).scalars())
 
     def _set(self, job_id: str, **values) -> None:
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             connection.execute(update(ingest_jobs).where(ingest_jobs.c.id == job_id)
                                .values(updated_at=_now(), **values))
 

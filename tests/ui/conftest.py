@@ -64,3 +64,14 @@ def served(tmp_path_factory) -> Iterator[Served]:
     port = free_port()
     with ThreadedServer(create_app(container), port):
         yield Served(f"http://127.0.0.1:{port}", container, origin, embedding_port)
+
+
+def finished_job(url: str, job_id: str, timeout: float = 300) -> dict:
+    """Follow an upload's job through `GET /api/jobs/{id}` until it is done or failed."""
+    import httpx
+
+    deadline = time.time() + timeout
+    while (state := httpx.get(f"{url}/api/jobs/{job_id}", timeout=60).json())["status"] not in ("done", "failed"):
+        assert time.time() < deadline, f"job {job_id} still {state['status']}"
+        time.sleep(0.3)
+    return state

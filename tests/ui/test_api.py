@@ -6,7 +6,7 @@ import json
 
 import httpx
 
-from tests.ui.conftest import ADMIN_TOKEN
+from tests.ui.conftest import ADMIN_TOKEN, finished_job
 
 
 def test_ask_answers_with_the_cli_json_shape(served):
@@ -96,16 +96,25 @@ def test_upload_requires_the_admin_token(served, reports_dir):
                       headers={"Authorization": "Bearer wrong"}).status_code == 401
 
 
-def test_an_upload_is_ingested_and_cannot_escape_the_upload_folder(served, reports_dir):
+def test_an_upload_is_queued_then_ingested_and_cannot_escape_the_upload_folder(served, reports_dir):
     data = (reports_dir / "015_pingtan-2024.txt").read_bytes()
     reply = httpx.post(f"{served.url}/api/reports", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
                        files={"files": ("../../../etc/平潭2024.txt", data, "text/plain")}, timeout=120)
 
     result = reply.json()["results"][0]
-    assert result["status"] == "ingested" and result["file"] == "平潭2024.txt"
+    assert result["status"] == "queued" and result["file"] == "平潭2024.txt" and len(result["job"]) == 32
+    job = finished_job(served.url, result["job"])
+    assert (job["status"], job["outcome"]["status"], job["outcome"]["year"]) == ("done", "ingested", 2024)
     uploads = served.container.settings.data_dir / "uploads"
     assert (uploads / "平潭2024.txt").read_bytes() == data
-    served.container.indexer.remove(served.container.figure_store.find(result["report_id"])[0])
+    served.container.indexer.remove(served.container.figure_store.find(job["report_id"])[0])
+
+
+def test_an_unknown_job_is_a_404_and_a_malformed_id_a_422(served):
+    unknown = httpx.get(f"{served.url}/api/jobs/{'0' * 32}")
+    assert unknown.status_code == 404 and "没有这个任务" in unknown.json()["detail"]
+    for malformed in ("nonsense", "x" * 65, "%00" * 11, "'; DROP TABLE ingest_jobs; --"):
+        assert httpx.get(f"{served.url}/api/jobs/{malformed}").status_code in (404, 422), malformed
 
 
 def test_browsers_from_other_origins_are_refused_unless_allowed(served):

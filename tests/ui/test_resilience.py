@@ -15,7 +15,7 @@ import pytest
 from nianbao.container import Container
 from nianbao.settings import Settings
 from tests.servers import free_port, running
-from tests.ui.conftest import ADMIN_TOKEN, ThreadedServer
+from tests.ui.conftest import ADMIN_TOKEN, ThreadedServer, finished_job
 from ui.app import create_app
 
 
@@ -78,8 +78,10 @@ def test_a_locked_figure_store_keeps_answering_and_refuses_writes_with_a_clear_5
         locker.rollback()
         locker.close()
     done = httpx.post(f"{served.url}/api/reports", files=upload, headers=admin, timeout=120)
-    assert done.status_code == 200 and done.json()["results"][0]["status"] == "ingested"
-    served.container.indexer.remove(served.container.figure_store.find(done.json()["results"][0]["report_id"])[0])
+    assert done.status_code == 200 and done.json()["results"][0]["status"] == "queued"
+    job = finished_job(served.url, done.json()["results"][0]["job"])
+    assert job["outcome"]["status"] == "ingested"
+    served.container.indexer.remove(served.container.figure_store.find(job["report_id"])[0])
 
 
 @pytest.mark.parametrize("question", [

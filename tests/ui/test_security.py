@@ -14,7 +14,7 @@ import httpx
 
 from nianbao.container import Container
 from tests.servers import free_port, running
-from tests.ui.conftest import ADMIN_TOKEN, PUBLIC_HOST, ThreadedServer
+from tests.ui.conftest import ADMIN_TOKEN, PUBLIC_HOST, ThreadedServer, finished_job
 from ui.app import create_app
 
 MOUNTS = ("", "/staff")
@@ -184,12 +184,12 @@ def test_a_very_long_upload_name_is_stored_and_the_other_files_still_ingest(serv
     reply = httpx.post(f"{served.url}/api/reports", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
                        files=files, timeout=180)
     assert reply.status_code == 200
-    results = reply.json()["results"]
-    assert [r["status"] for r in results][1] in ("ingested", "unchanged", "replaced") and len(results) == 2
+    jobs = [finished_job(served.url, result["job"]) for result in reply.json()["results"]]
+    assert jobs[1]["outcome"]["status"] in ("ingested", "unchanged", "replaced") and len(jobs) == 2
     uploads = served.container.settings.data_dir / "uploads"
-    assert not list(uploads.glob(".upload-*"))
+    assert not list(uploads.glob(".upload-*")) and not list((uploads / ".staged").iterdir())
     assert all(len(path.name.encode()) <= 255 for path in uploads.iterdir())
-    served.container.indexer.remove(served.container.figure_store.find(results[1]["report_id"])[0])
+    served.container.indexer.remove(served.container.figure_store.find(jobs[1]["report_id"])[0])
 
 
 def test_public_answers_and_hits_carry_no_server_paths(served):
