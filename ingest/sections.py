@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ingest.locate import LabelIndex
+from ingest.locate import LabelIndex, Match
 from ingest.model import Section
 from ingest.tables import Region
 
@@ -78,7 +78,7 @@ def table_regions(text: str, sections: list[Section]) -> dict[str, Region]:
     index = LabelIndex(text)
     by_n = {section.n: section for section in sections}
     regions: dict[str, Region] = {}
-    t3_anchor = index.find(r"本年新收\D{0,12}?申请数量")
+    t3_anchor = index.find(r"本年新收\D{0,12}?申请数量") or _t3_by_its_rows(index)
     t2_anchor = index.find(r"第二十条第")
     t3_start = _start(by_n, 3, t3_anchor.start if t3_anchor else None)
     if t2_anchor is not None:
@@ -104,6 +104,27 @@ def table_regions(text: str, sections: list[Section]) -> dict[str, Region]:
             end = _next_heading(text, t4_header.end)
         regions["t4"] = Region(start, end)
     return regions
+
+
+# Row labels of table 三 that only the table prints (narrative says 予以公开 or 不予公开, not these).
+_T3_ROW_LABELS = (
+    r"属于国家秘密", r"三类内部事务信息", r"四类过程性信息", r"行政执法案卷", r"行政查询事项", r"不掌握相关政府信息",
+    r"需要另行制作", r"信访举报投诉类申请", r"要求提供公开出版物", r"大量反复申请", r"结转下年度继续办理",
+)
+_T3_ROWS_SHOWING_THE_TABLE = 4
+_T3_SPAN = 3000
+
+
+def _t3_by_its_rows(index: LabelIndex) -> Match | None:
+    """Table 三 whose first row label did not survive (garbled, cut off): its other row labels,
+    several of them close together, still show the table."""
+    found = sorted((match for pattern in _T3_ROW_LABELS if (match := index.find(pattern))),
+                   key=lambda match: match.start)
+    for first, match in enumerate(found):
+        near = [other for other in found[first:] if other.start - match.start <= _T3_SPAN]
+        if len(near) >= _T3_ROWS_SHOWING_THE_TABLE:
+            return match
+    return None
 
 
 def _start(by_n: dict[int, Section], n: int, fallback: int | None) -> int | None:

@@ -19,6 +19,7 @@ from nianbao.cli import main
 from tests.ingest.report_builder import (
     PDF_VARIANTS,
     REPORT,
+    T3_COLS,
     TEXT_LAYOUTS,
     UNRULED_PDF_VARIANTS,
     ChromiumMissing,
@@ -203,6 +204,17 @@ def test_extract_says_which_table_could_not_be_read_and_why(lost_column_report, 
     printed = capsys.readouterr().out
     assert "表三：无法读取（表格单元格数量与模板不符）" in printed
     assert "表二 主动公开政府信息情况" in printed
+
+
+def test_table_three_whose_first_row_label_is_garbled_is_still_seen_and_read_row_by_row(tmp_path):
+    path = tmp_path / "garbled-first-row.txt"
+    path.write_text(text_in_layout(REPORT, "pipe_rows").replace("本年新收", "本年新増"), encoding="utf-8")
+    report = read_report(path)
+    doubtful = {(entry.table, entry.row, entry.col) for entry in report.uncertain}
+    assert doubtful == {("t3", "new_received", col) for col in T3_COLS}
+    others = {key: value for key, value in REPORT.figures().items() if key not in doubtful}
+    assert figure_mismatches([f for f in report.figures if f.value is not None], others) == []
+    assert report.table_status("t3").status == "partly_read"
 
 
 def test_a_report_that_prints_no_tables_has_no_table_status(reports_dir):
