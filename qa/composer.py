@@ -220,12 +220,27 @@ def best_sentences(hits: list[Hit], question_tokens: set[str], tokenize, limit: 
 
         best = max(sentences, key=rank)
         if len(best) > 160:
-            best = best[:160] + "…"
+            best = _window(best, question_tokens, tokenize, wants_number)
         chosen.append((hit, best))
         seen_reports[hit.chunk.report_id] = seen_reports.get(hit.chunk.report_id, 0) + 1
         if len(chosen) == limit:
             break
     return chosen
+
+
+def _window(sentence: str, question_tokens: set[str], tokenize, wants_number: bool) -> str:
+    """160 characters of a long sentence, from the clause that best answers: the first clause that
+    counts something and shares a word with the question (when a number is asked), else the start."""
+    start = 0
+    if wants_number:
+        position = 0
+        for clause in re.split(r"(?<=[，,、：])", sentence):
+            if _COUNTED.search(clause) and question_tokens & set(tokenize(clause)):
+                start = position
+                break
+            position += len(clause)
+    end = start + 160
+    return ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
 
 
 def passages(chosen: list[tuple[Hit, str]], citations: Citations) -> str:

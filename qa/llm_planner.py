@@ -9,10 +9,11 @@ import logging
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from qa.plan import Plan, Step, Term
 from qa.planner import RulePlanner
+from qa.timeexpr import normalise_years
 from qa.understanding import AgencyDirectory
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,27 @@ class PlanProposal(BaseModel):
     steps: list[StepProposal]
 
 
+def constrained_schema(figures: list[str], agencies: list[str], years: list[int],
+                       columns: list[str]) -> type[BaseModel]:
+    """The plan type with the names it may use as enums and short lists, so that a server that
+    constrains generation by the schema (llama.cpp grammars) can only write a plan of known names."""
+    figure = Literal[tuple(dict.fromkeys(figures))]
+    agency = Literal[tuple(dict.fromkeys(agencies))] if agencies else str
+    column = Literal[tuple(columns)] if columns else str
+    year = Literal[tuple(years)] if years else int
+    step = create_model(
+        "计划步骤",
+        operation=(Literal["lookup", "sum", "diff", "share", "rank", "trend", "list"], ...),
+        figures=(list[figure], Field(min_length=1, max_length=3)),
+        agencies=(list[agency], Field(min_length=1, max_length=3)),
+        years=(list[year], Field(min_length=1, max_length=5)),
+        across=(Literal["terms", "years", "agencies", ""], ""),
+        whole=(figure | None, None),
+        columns=(list[column], Field(default_factory=list, max_length=2)),
+    )
+    return create_model("查询计划", steps=(list[step], Field(min_length=1, max_length=3)))
+
+
 class LLMPlanner:
     def __init__(self, chat_model, rules: RulePlanner, prompts_dir: Path) -> None:
         self.chat_model = chat_model
@@ -43,7 +65,7 @@ class LLMPlanner:
     def plan(self, text: str, directory: AgencyDirectory, default_agency: str | None = None) -> Plan | None:
         try:
             proposal = self.propose(text, directory)
-            plan = self.validated(proposal, directory)
+            plan = self.validated(proposal, directory, text, default_agency)
             if plan is not None:
                 return plan
             log.info("LLM plan rejected by validation; using the rule planner")
@@ -54,34 +76,51 @@ class LLMPlanner:
     def propose(self, text: str, directory: AgencyDirectory) -> PlanProposal:
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        figures = "\n".join(f"{term.name}：{term.label}" for term in self.rules.vocabulary.figures)
+        vocabulary = self.rules.vocabulary
+        figures = "\n".join(f"{term.name}：{term.label}" for term in vocabulary.figures)
         agencies = "、".join(directory.names())
         prompt = self.instructions.format(figures=figures, agencies=agencies, question=text)
-        structured = self.chat_model.with_structured_output(PlanProposal, method="function_calling")
+        years = sorted({year for name in directory.names() for year in self.rules.years_of(name)})
+        schema = constrained_schema([t.name for t in vocabulary.figures], directory.names(), years,
+                                    sorted({col for term in vocabulary.columns for col in term.cols}))
+        structured = self.chat_model.with_structured_output(schema, method="function_calling")
         messages = [SystemMessage(content="你把问题转成查询计划，只输出计划。"), HumanMessage(content=prompt)]
-        return structured.invoke(messages)
+        proposed = structured.invoke(messages)
+        return None if proposed is None else PlanProposal.model_validate(proposed.model_dump())
 
-    def validated(self, proposal: PlanProposal | None, directory: AgencyDirectory) -> Plan | None:
-        """The proposal as a Plan, or None when any part of it names what is not stored."""
+    def validated(self, proposal: PlanProposal | None, directory: AgencyDirectory, text: str,
+                  default_agency: str | None = None) -> Plan | None:
+        """The proposal as a Plan, or None when any part of it is not what the question can mean:
+        an agency the question does not name, a year not stored for it, a column of another table,
+        an operation without what it needs (a share without its whole, a difference without two)."""
         if proposal is None or not proposal.steps:
             return None
         terms = {term.name: term for term in self.rules.vocabulary.figures}
-        columns = {col for term in self.rules.vocabulary.columns for col in term.cols}
-        known = set(directory.names())
+        named = set(self.rules.agencies(normalise_years(text), directory, default_agency))
         steps = []
         for step in proposal.steps:
-            if not step.figures or not step.agencies or not step.years:
+            figures = list(dict.fromkeys(step.figures))
+            agencies = list(dict.fromkeys(step.agencies))
+            years = sorted(set(step.years))
+            if not figures or not agencies or not years or not set(agencies) <= named:
                 return None
-            if any(name not in terms for name in step.figures) or any(a not in known for a in step.agencies):
+            if any(name not in terms for name in figures) or (step.whole and step.whole not in terms):
                 return None
-            if any(col not in columns for col in step.columns) or (step.whole and step.whole not in terms):
+            tables = {terms[name].cells[0].table for name in figures}
+            allowed_columns = {col for column in self.rules.vocabulary.columns if set(column.tables) & tables
+                               for col in column.cols}
+            if not set(step.columns) <= allowed_columns:
+                return None
+            if not all(set(years) <= set(self.rules.years_of(agency)) for agency in agencies):
                 return None
             if step.operation == "share" and not step.whole:
                 return None
-            stored = {year for agency in step.agencies for year in self.rules.years_of(agency)}
-            if not set(step.years) <= stored:
+            if step.operation == "diff" and not (len(years) == 2 or len(agencies) == 2):
+                return None
+            if step.operation in ("trend", "rank") and len(years) < 2 and len(agencies) < 2:
                 return None
             whole = Term(step.whole, terms[step.whole].label) if step.whole else None
-            steps.append(Step(step.operation, tuple(Term(n, terms[n].label, tuple(step.columns)) for n in step.figures),
-                              tuple(step.agencies), tuple(sorted(step.years)), whole, step.across))
+            columns = tuple(dict.fromkeys(step.columns))
+            steps.append(Step(step.operation, tuple(Term(n, terms[n].label, columns) for n in figures),
+                              tuple(agencies), tuple(years), whole, step.across))
         return Plan(tuple(steps), source="llm")

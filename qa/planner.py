@@ -54,7 +54,7 @@ class RulePlanner:
         it does not, or when it names several agencies without comparing them (asked back elsewhere)."""
         if not _QUANTITY.search(text):
             return None  # no figure is asked for: a question about the text
-        names = self._agencies(text, directory, default_agency)
+        names = self.agencies(text, directory, default_agency)
         if not names:
             return None
         stripped = _without_agencies(text, names, directory)
@@ -77,7 +77,8 @@ class RulePlanner:
 
     # Agencies ----------------------------------------------------------------------------------
 
-    def _agencies(self, text: str, directory: AgencyDirectory, default: str | None) -> list[str]:
+    def agencies(self, text: str, directory: AgencyDirectory, default: str | None = None) -> list[str]:
+        """The agencies the question means: one, or several it compares; [] when unsure."""
         years = read_time(text, []).years
         found, _ = directory.find(text)
         pieces: list[str] = []

@@ -158,8 +158,10 @@ def test_an_llm_plan_naming_what_is_not_stored_is_rejected_and_the_rules_plan_in
                 good.model_copy(update={"agencies": ["不存在的机关"]}),
                 good.model_copy(update={"years": [1999]}),
                 good.model_copy(update={"operation": "share"})):
-        assert planner.validated(PlanProposal(steps=[bad]), directory) is None
-    assert planner.validated(PlanProposal(steps=[good]), directory).source == "llm"
+        assert planner.validated(PlanProposal(steps=[bad]), directory, QUESTION) is None
+    other_agency = good.model_copy(update={"agencies": ["河北省教育厅"]})  # stored, but not what was asked
+    assert planner.validated(PlanProposal(steps=[other_agency]), directory, QUESTION) is None
+    assert planner.validated(PlanProposal(steps=[good]), directory, QUESTION).source == "llm"
 
     answer = container.answerer.ask("平潭2023年予以公开和部分公开的一共多少件？")  # the server is unreachable
     assert answer.plan["source"] == "rules" and "合计" in answer.answer
