@@ -86,17 +86,17 @@ def held_everywhere(container: Container) -> dict[str, set[str]]:
     }
 
 
-def upload(client: httpx.Client, path: Path) -> dict:
-    response = client.post("/api/reports", files=[("files", (path.name, path.read_bytes(), "text/plain"))])
-    assert response.status_code in (200, 202), response.text
+def upload(through: httpx.Client, path: Path, followed_by: httpx.Client) -> dict:
+    """Upload through one process; the job is queued, and followed through another to its end."""
+    response = through.post("/api/reports", files=[("files", (path.name, path.read_bytes(), "text/plain"))])
+    assert response.status_code == 200, response.text
     result = response.json()["results"][0]
-    if "job" in result:  # uploads are queued: follow the job to its end through the same process
-        deadline = time.time() + 600
-        while (job := client.get(f"/api/jobs/{result['job']}").json())["status"] not in ("done", "failed"):
-            assert time.time() < deadline, job
-            time.sleep(0.5)
-        return job["outcome"]
-    return result
+    assert result["status"] == "queued", result
+    deadline = time.time() + 600
+    while (job := followed_by.get(f"/api/jobs/{result['job']}").json())["status"] not in ("done", "failed"):
+        assert time.time() < deadline, job
+        time.sleep(0.5)
+    return {**job["outcome"], "attempts": job["attempts"]}
 
 
 def cited_sources(client: httpx.Client) -> set[str]:
@@ -109,8 +109,8 @@ def test_two_api_processes_and_a_worker_share_reports_removals_and_survive_a_kil
     worker = start_worker(shared_stores)
     try:
         with api_process(shared_stores) as a, api_process(shared_stores) as b:
-            outcome = upload(a, reports_dir / "014_pingtan-2023.txt")
-            assert outcome["status"] == "ingested", outcome
+            outcome = upload(a, reports_dir / "014_pingtan-2023.txt", followed_by=b)
+            assert (outcome["status"], outcome["attempts"]) == ("ingested", 1), outcome
 
             answer = b.post("/api/ask", json={"question": QUESTION}).json()
             assert "81" in answer["answer"] and "014_pingtan-2023.txt" in cited_sources(b)
