@@ -441,7 +441,9 @@ def _read_t4(index: LabelIndex, region: Region, page_at: Callable[[int], int | N
         readings, why = _readings(segment, specs)
     if readings:
         readings = _filter_rows(readings, specs)
-    return [_Rows(specs, readings, page_at(start), why)]
+    # Each figure keeps the page its number is printed on: the values may follow their header on the next page.
+    first_value = re.search(r"\d", segment)
+    return [_Rows(specs, readings, page_at(start + first_value.start() if first_value else start), why)]
 
 
 def _t4_pipe_cells(segment: str) -> Reading | None:

@@ -673,7 +673,9 @@ def expected_pages(report: Report, pdf: PdfText) -> dict[tuple[str, str, str], i
         # A label cut by a page break ("5.属" | "于三类内部事务信息") starts its row on the first page.
         cut = [] if pdf.pages_with(row.label) else pdf.cut_at_page_end(row.label)
         row_pages[("t3", row.key)] = cut[0] if len(cut) == 1 else pdf.page_of(row.fragment)
-    t4_page = pdf.page_of("未经复议直接起诉")
+    # The numbers of table 四 are printed on the page after its header when a page break falls between.
+    numbers = pdf.pages_with("".join(str(value) for row in T4_ROWS for value in report.t4[row]))
+    t4_page = numbers[0] if len(numbers) == 1 else pdf.page_of("未经复议直接起诉")
     for key in T4_ROWS:
         row_pages[("t4", key)] = t4_page
     return {key: row_pages[key[:2]] for key in report.figures()}
