@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from ingest import template
 from ingest.locate import LabelIndex, Match
 from ingest.model import Figure, TableStatus, Uncertain
+from ingest.readers import ALTERNATIVES, DOUBTFUL
 from ingest.splitting import MAX_CANDIDATES, Cell, cell_from_text, compositions, tokens
 from ingest.template import RowSpec
 
@@ -191,7 +192,9 @@ def _readings(segment: str, specs: list[RowSpec]) -> tuple[list[Reading], str]:
         cells = _pipe_cells(segment, specs) or _separated_cells(segment, width)
         if cells is None:
             return [], "表格单元格数量与模板不符 / cell count does not match the template"
-        return [cells], ""
+        return _alternatives(cells), ""
+    if DOUBTFUL in segment or ALTERNATIVES in segment:
+        return [], _DOUBT  # without cell borders a doubtful cell cannot even be placed
     grid = _grid_cells(segment, width)
     if grid is not None:
         return [grid], ""
@@ -236,6 +239,30 @@ def _drop_rotated_labels(segment: str) -> str:
     return "\n".join(kept)
 
 
+_DOUBT = "扫描件中该单元格无法确认 / OCR could not read this cell with certainty"
+
+
+def _cell(text: str) -> Cell | None:
+    """A printed cell, keeping a reader's doubt mark and alternatives (resolved by `_alternatives`)."""
+    compact = text.strip()
+    if compact == DOUBTFUL or ALTERNATIVES in compact:
+        return Cell(None, compact)
+    return cell_from_text(text)
+
+
+def _alternatives(reading: Reading) -> list[Reading]:
+    """Every reading that a cell's alternatives allow; the 勾稽 rules choose among them later. An
+    alternative that is not a value makes the cell doubtful."""
+    options = []
+    for cell in reading:
+        if ALTERNATIVES not in cell.raw:
+            options.append([cell])
+            continue
+        choices = [cell_from_text(text) for text in cell.raw.split(ALTERNATIVES)]
+        options.append([Cell(None, DOUBTFUL)] if None in choices else choices)
+    return [tuple(choice) for choice in itertools.islice(itertools.product(*options), MAX_CANDIDATES)]
+
+
 def _pipe_cells(segment: str, specs: list[RowSpec]) -> Reading | None:
     """Cells of `| a | b |` rows: the label's own row, then one row per following spec.
 
@@ -244,7 +271,7 @@ def _pipe_cells(segment: str, specs: list[RowSpec]) -> Reading | None:
     cell's artefact in front; cells holding several numbers are group-label artefacts.
     """
     lines = [line for line in segment.split("\n") if "|" in line]
-    rows = [[cell_from_text(piece) for piece in _pieces(line)] for line in lines]
+    rows = [[_cell(piece) for piece in _pieces(line)] for line in lines]
     # The label may be a heading above its own table (Markdown renderings): skip header rows.
     while len(rows) > 1 and not any(cell is not None and cell.raw for cell in rows[0]):
         rows = rows[1:]
@@ -288,7 +315,7 @@ def _separated_cells(segment: str, width: int) -> Reading | None:
         piece = piece.strip()
         if not piece:
             continue
-        cell = cell_from_text(piece)
+        cell = _cell(piece)
         if cell is None:
             if re.search(r"\d", piece):
                 return None
@@ -435,7 +462,7 @@ def _read_t4(index: LabelIndex, region: Region, page_at: Callable[[int], int | N
     segment = text[start : region.end]
     if "|" in text[region.start : region.end]:
         cells = _t4_pipe_cells(text[region.start : region.end]) or _separated_cells(segment, 15)
-        readings = [cells] if cells is not None else []
+        readings = _alternatives(cells) if cells is not None else []
         why = "" if readings else "行政复议、行政诉讼表的单元格数量不是15 / table 四 does not have 15 cells"
     else:
         readings, why = _readings(segment, specs)
@@ -450,7 +477,7 @@ def _t4_pipe_cells(segment: str) -> Reading | None:
     rows = [line for line in segment.split("\n") if "|" in line]
     cells: list[Cell] = []
     for row in rows:
-        parsed = [cell_from_text(piece) for piece in _pieces(row)]
+        parsed = [_cell(piece) for piece in _pieces(row)]
         if not any(cell is not None and cell.value is not None for cell in parsed):
             continue
         cells.extend(cell for cell in parsed if cell is not None)
@@ -480,12 +507,13 @@ def _collect(
                 values = {reading[position].value for reading in group.readings}
                 raws = {reading[position].raw for reading in group.readings}
                 cell_unit = _cell_unit(table, spec.key, col, raws, unit)
-                if len(values) == 1 and group.readings and position not in group.doubtful:
+                doubted = any(reading[position].raw == DOUBTFUL for reading in group.readings)
+                if len(values) == 1 and group.readings and position not in group.doubtful and not doubted:
                     figures.append(
                         Figure(table, spec.key, col, values.pop(), _only(raws), group.page, cell_unit)
                     )
                 else:
-                    why = group.why or _ambiguity(group, position)
+                    why = group.why or (_DOUBT if doubted else _ambiguity(group, position))
                     figures.append(Figure(table, spec.key, col, None, "", group.page, cell_unit))
                     uncertain.append(Uncertain(table, spec.key, col, why))
                 position += 1

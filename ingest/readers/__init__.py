@@ -12,3 +12,10 @@ class RawDocument:
     pages: list[str]
     paginated: bool
     declared_title: str | None = None
+
+
+DOUBTFUL = "？"
+"""A cell a reader saw but could not read with certainty (OCR): never a value, always `uncertain`."""
+ALTERNATIVES = "¦"
+"""Between the readings of a cell a reader cannot choose among (OCR's 一: the digit 1, or the dash of a
+blank cell). The table's 勾稽 rules choose, as they do for run-together digits."""

@@ -13,8 +13,10 @@ classifier is off: pages are upright, and on short numbers it turns 61 into 19.
 Numbers are where OCR must not guess. A run of characters inside a table that is made of digits
 and their look-alikes (O 〇 → 0, l I | 一 → 1) is a numeric cell: look-alikes are mapped there and
 only there. A numeric cell whose characters the recogniser is not sure of, or that mixes digits
-with other characters, is written as `DOUBTFUL`, which no reader takes for a value, so the cell
-comes out `uncertain` instead of wrong.
+with other characters, is written as `DOUBTFUL`, which the table reader never takes for a value:
+the cell comes out `uncertain` instead of wrong. A lone 一 may be the digit 1 or the dash of a blank
+cell: both readings go to the table reader (`ALTERNATIVES`), whose 勾稽 rules choose, as they do
+for digits that ran together.
 """
 
 from __future__ import annotations
@@ -25,12 +27,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.readers import ALTERNATIVES, DOUBTFUL
 from ingest.readers.grid import Glyph, Rule, find_grids
 
 DPI = 200
 """Pages of a PDF without a text layer are rendered at this resolution."""
-DOUBTFUL = "？"
-"""What a numeric cell the recogniser is not sure of is written as."""
 MIN_DIGIT_SCORE = 0.8
 """Below this per-character confidence a digit is not believed."""
 MAX_SKEW_DEGREES = 3.0
@@ -255,7 +256,8 @@ def _numeric(chars: list[tuple[str, float, float, float]]) -> list[tuple[str, fl
     if not _HAS_DIGIT.search(text) and len(text) > 1:
         return chars  # "一一" and the like are dashes, not numbers
     if text == "一":
-        return _doubtful(chars)  # the digit 1 or a dash for a blank cell: the print cannot tell
+        # The digit 1 or the dash of a blank cell: the print cannot tell, the table's sums may.
+        return [(f"1{ALTERNATIVES}—", chars[0][1], chars[0][2], chars[0][3])]
     mapped = text.translate(_LOOK_ALIKES)
     if any(score < MIN_DIGIT_SCORE for _, score, *_ in chars):
         return _doubtful(chars)
