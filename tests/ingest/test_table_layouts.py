@@ -10,6 +10,7 @@ libreoffice-writer-nogui`; without them the tests fail.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -204,6 +205,13 @@ def test_extract_says_which_table_could_not_be_read_and_why(lost_column_report, 
     printed = capsys.readouterr().out
     assert "表三：无法读取（表格单元格数量与模板不符）" in printed
     assert "表二 主动公开政府信息情况" in printed
+
+
+def test_extract_json_gives_each_shown_table_with_how_it_was_read(lost_column_report, capsys):
+    assert main(["extract", str(lost_column_report), "--json"]) == 0
+    tables = {entry["table"]: entry for entry in json.loads(capsys.readouterr().out)["tables"]}
+    assert {table: entry["status"] for table, entry in tables.items()} == {"t2": "read", "t3": "unread", "t4": "read"}
+    assert "cell count does not match" in tables["t3"]["reason"] and tables["t2"]["reason"] == ""
 
 
 def test_table_three_whose_first_row_label_is_garbled_is_still_seen_and_read_row_by_row(tmp_path):
