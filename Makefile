@@ -45,6 +45,7 @@ screenshots: install
 
 bench: install
 	$(BIN)/python bench/extract_accuracy.py --corpus $(CORPUS)
+	$(BIN)/python bench/ocr_accuracy.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

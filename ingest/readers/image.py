@@ -14,9 +14,9 @@ import warnings
 from ingest.errors import UnreadableReport
 from ingest.readers import RawDocument
 from ingest.readers.grid import layout_page, pages_text
-from ingest.readers.ocr import PageReader, Progress
+from ingest.readers.ocr import DPI, MAX_SIDE_PIXELS, PageReader, Progress
 
-MAX_PAGES = 200
+MAX_PAGES = 100
 A4_WIDTH_INCHES = 8.27
 """An image without a resolution is taken to be an A4 page scanned across its width."""
 
@@ -49,9 +49,14 @@ def _decoded_pages(data: bytes, path: str) -> list:
                 for frame in ImageSequence.Iterator(image):
                     if len(pages) >= MAX_PAGES:
                         raise UnreadableReport(path, f"图片页数超过 {MAX_PAGES}", f"more than {MAX_PAGES} pages")
+                    # Kept at most at the resolution recognition uses: a long TIFF of fine scans
+                    # would otherwise hold gigabytes.
+                    dpi = _dpi(frame)
+                    factor = min(DPI / dpi, MAX_SIDE_PIXELS / max(frame.size), 1.0)
                     page = frame.convert("L")
-                    page.load()
-                    pages.append((page, _dpi(frame)))
+                    if factor < 1.0:
+                        page = page.resize((round(page.width * factor), round(page.height * factor)))
+                    pages.append((page, dpi * factor))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as bomb:
         raise UnreadableReport(path, "图片像素过多（疑似解压炸弹），拒绝读取",
                                "the image has too many pixels (a decompression bomb?)") from bomb

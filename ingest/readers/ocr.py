@@ -31,7 +31,10 @@ from ingest.readers import ALTERNATIVES, DOUBTFUL
 from ingest.readers.grid import Glyph, Rule, find_grids
 
 DPI = 200
-"""Pages of a PDF without a text layer are rendered at this resolution."""
+"""Pages of a PDF without a text layer are rendered at this resolution, and finer page images are
+scaled down to it (recognition is no better above it, only slower)."""
+MAX_SIDE_PIXELS = 4000
+"""No page image is recognised larger than this (an A3 page at 200 dpi is 3300 pixels high)."""
 MIN_DIGIT_SCORE = 0.8
 """Below this per-character confidence a digit is not believed."""
 MAX_SKEW_DEGREES = 3.0
@@ -104,7 +107,12 @@ class PageReader:
         import cv2
         import numpy as np
 
-        grey = np.asarray(image.convert("L"))
+        image = image.convert("L")
+        factor = min(DPI / dpi, MAX_SIDE_PIXELS / max(image.size), 1.0)
+        if factor < 1.0:
+            image = image.resize((round(image.width * factor), round(image.height * factor)))
+            dpi *= factor
+        grey = np.asarray(image)
         grey = _deskewed(grey)
         ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
         horizontal, vertical = _ruling_masks(ink, dpi)
@@ -114,7 +122,7 @@ class PageReader:
         clean = grey.copy()
         clean[lines > 0] = 255
         result = engine(cv2.cvtColor(clean, cv2.COLOR_GRAY2BGR), use_cls=False, return_word_box=True,
-                              return_single_char_box=True)
+                        return_single_char_box=True)
         grids = find_grids(rules)
         glyphs = _glyphs(result, scale, grids)
         return OcrPage(glyphs, rules)

@@ -14,14 +14,15 @@ template/label matcher reads the cells of every format.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
 
 from ingest.errors import UnreadableReport
 from ingest.readers import RawDocument
-from ingest.readers.grid import Glyph, PageLayout, Rule, layout_page, pages_text
-from ingest.readers.ocr import DPI, PageReader, Progress
+from ingest.readers.grid import THIN, Glyph, PageLayout, Rule, layout_page, pages_text
+from ingest.readers.ocr import DPI, MAX_SIDE_PIXELS, PageReader, Progress
 
 
 def read_pdf(data: bytes, path: str, ocr: PageReader | None = None, progress: Progress | None = None) -> RawDocument:
@@ -68,7 +69,9 @@ def _page_layout(page, pdfium_c, ocr: PageReader | None = None,
     if ocr is not None and _scanned(page, glyphs, pdfium_c):
         if announce is not None:
             announce()
-        scan = ocr.read(page.render(scale=DPI / 72).to_pil(), DPI)
+        # A page drawn larger than any paper is rendered smaller: memory and time stay bounded.
+        dpi = min(DPI, MAX_SIDE_PIXELS * 72 / max(page.get_width(), page.get_height(), 1.0))
+        scan = ocr.read(page.render(scale=dpi / 72).to_pil(), dpi)
         page.close()
         return layout_page(scan.glyphs, scan.rules)
     rules = _rules(page, height, pdfium_c)
@@ -109,19 +112,50 @@ def _glyphs(page, height: float) -> list[Glyph]:
 
 def _rules(page, height: float, pdfium_c) -> list[Rule]:
     """Ruling lines: thin path objects (stroked lines or filled hairline boxes, as renderers draw
-    cell borders) and the four sides of stroked rectangles."""
+    cell borders); of a larger path, each thin piece it is made of and, if it is stroked, each
+    horizontal or vertical line it draws (some producers draw a whole table's borders as one path)."""
     rules = []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     for item in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=8):
         left, bottom, right, top = item.get_bounds()
-        top, bottom = height - top, height - bottom
-        rule = Rule.of_box(left, top, right, bottom)
+        rule = Rule.of_box(left, height - top, right, height - bottom)
         if rule is not None:
             rules.append(rule)
             continue
         pdfium_c.FPDFPath_GetDrawMode(item, fill, stroke)
-        if stroke.value:
-            rules += Rule.sides(left, top, right, bottom)
+        rules += _path_rules(item, height, pdfium_c, stroked=bool(stroke.value))
+    return rules
+
+
+def _path_rules(item, height: float, pdfium_c, stroked: bool) -> list[Rule]:
+    matrix = item.get_matrix()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    # Subpaths as points, each point with whether a straight line leads to it.
+    subpaths: list[list[tuple[float, float, bool]]] = []
+    for index in range(pdfium_c.FPDFPath_CountSegments(item)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(item, index)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        px, py = matrix.on_point(x.value, y.value)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+            subpaths.append([(px, height - py, False)])
+        else:
+            subpaths[-1].append((px, height - py, kind == pdfium_c.FPDF_SEGMENT_LINETO))
+        if pdfium_c.FPDFPathSegment_GetClose(segment):
+            first = subpaths[-1][0]
+            subpaths[-1].append((first[0], first[1], True))
+    rules = []
+    for points in subpaths:
+        xs, ys = [point[0] for point in points], [point[1] for point in points]
+        rule = Rule.of_box(min(xs), min(ys), max(xs), max(ys))
+        if rule is not None:
+            rules.append(rule)
+        elif stroked:
+            for (x0, y0, _), (x1, y1, straight) in itertools.pairwise(points):
+                if straight and abs(y1 - y0) <= 0.5 and abs(x1 - x0) > THIN:
+                    rules.append(Rule(True, (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+                elif straight and abs(x1 - x0) <= 0.5 and abs(y1 - y0) > THIN:
+                    rules.append(Rule(False, (x0 + x1) / 2, min(y0, y1), max(y0, y1)))
     return rules
 
 

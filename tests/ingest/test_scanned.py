@@ -199,10 +199,10 @@ def test_ocr_runs_with_the_network_off_from_models_inside_the_installed_wheel(mo
     monkeypatch.setattr(socket, "create_connection", no_network)
     import rapidocr
 
-    page = scanned_pages(printed, 150, seed=3, pages=[0])[0]
+    page = scanned_pages(printed, 400, seed=3, pages=[0])[0]  # finer than needed: scaled down to 200 dpi
     top = page.crop((0, 0, page.width, page.height // 5))
     reader = PageReader()
-    scan = reader.read(top, 150)
+    scan = reader.read(top, 400)
 
     assert "政府信息公开工作年度报告" in chars(scan.glyphs)
     models = Path(rapidocr.__file__).parent / "models"
