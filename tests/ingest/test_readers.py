@@ -1,6 +1,9 @@
 """Format readers: encodings, line endings, web pages and cell layouts become the same text."""
 
+import io
+
 from ingest.readers.html import read_html
+from ingest.readers.pdf import read_pdf
 from ingest.readers.text import decode, join_pipe_terminated_cells, read_text, rows_from_other_separators
 
 REPORT_LINE = "某某县财政局2024年政府信息公开工作年度报告"
@@ -51,3 +54,31 @@ def test_rows_separated_by_tabs_or_full_width_bars_keep_their_empty_cells():
     assert rows_from_other_separators(text).split("\n") == [
         "一、总体情况\t说明", "| 规章 | 1 |  | 3 |", "| 行政许可 | 236 |  |", "全文｜一处",
     ]
+
+
+def one_path_table_pdf() -> bytes:
+    """A 2 x 2 table whose six border lines are one stroked path, as some PDF producers draw tables."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(612, 792)
+    content = DecodedStreamObject()
+    content.set_data(
+        b"0.8 w 100 700 m 300 700 l 100 680 m 300 680 l 100 660 m 300 660 l "
+        b"100 700 m 100 660 l 200 700 m 200 660 l 300 700 m 300 660 l S "
+        b"BT /F1 10 Tf 150 686 Td (1) Tj 100 0 Td (2) Tj -100 -20 Td (3) Tj 100 0 Td (4) Tj ET"
+    )
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    page[NameObject("/Contents")] = writer._add_object(content)
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_a_table_whose_borders_are_one_path_is_read_cell_by_cell():
+    assert read_pdf(one_path_table_pdf(), "one-path.pdf").pages == ["| 1 | 2 |\n| 3 | 4 |"]
