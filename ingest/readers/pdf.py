@@ -22,7 +22,7 @@ from collections.abc import Callable
 from ingest.errors import UnreadableReport
 from ingest.readers import RawDocument
 from ingest.readers.grid import THIN, Glyph, PageLayout, Rule, layout_page, pages_text
-from ingest.readers.ocr import DPI, PageReader, Progress
+from ingest.readers.ocr import DPI, MAX_SIDE_PIXELS, PageReader, Progress
 
 
 def read_pdf(data: bytes, path: str, ocr: PageReader | None = None, progress: Progress | None = None) -> RawDocument:
@@ -69,7 +69,9 @@ def _page_layout(page, pdfium_c, ocr: PageReader | None = None,
     if ocr is not None and _scanned(page, glyphs, pdfium_c):
         if announce is not None:
             announce()
-        scan = ocr.read(page.render(scale=DPI / 72).to_pil(), DPI)
+        # A page drawn larger than any paper is rendered smaller: memory and time stay bounded.
+        dpi = min(DPI, MAX_SIDE_PIXELS * 72 / max(page.get_width(), page.get_height(), 1.0))
+        scan = ocr.read(page.render(scale=dpi / 72).to_pil(), dpi)
         page.close()
         return layout_page(scan.glyphs, scan.rules)
     rules = _rules(page, height, pdfium_c)
