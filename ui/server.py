@@ -31,11 +31,11 @@ def server_config(app, host: str, port: int, header_timeout: float, workers: int
 
 
 def serve(config: uvicorn.Config) -> None:
-    server = uvicorn.Server(config)
     if config.workers > 1:
-        Multiprocess(config, target=server.run, sockets=[config.bind_socket()]).run()
+        # Each worker process builds the app from the factory and runs its own server on the shared socket.
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
     else:
-        server.run()
+        uvicorn.Server(config).run()
 
 
 class HeaderTimeoutProtocol(H11Protocol):

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from vectorstore.figure_store import StoreUnavailable
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant: processes starting together take turns to migrate (PostgreSQL advisory lock).
@@ -28,7 +31,11 @@ def open_database(url: str) -> Engine:
         engine = create_engine(url, future=True)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
-    upgrade(engine)
+    try:
+        upgrade(engine)
+    except OperationalError as error:  # unreachable or locked: one line for the operator, not a traceback
+        raise StoreUnavailable(f"数据库无法连接 / database unavailable ({engine.url.render_as_string()}): "
+                               f"{str(error.orig).strip().splitlines()[0]}") from error
     return engine
 
 

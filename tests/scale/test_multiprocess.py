@@ -157,3 +157,18 @@ def _wait(condition, what: str, timeout: float = 300) -> None:
     while not condition():
         assert time.time() < deadline, f"timed out waiting for {what}"
         time.sleep(0.1)
+
+
+def test_serve_with_two_worker_processes_answers_on_one_port(shared_stores, reports_dir):
+    stores(shared_stores).indexer.ingest(reports_dir / "014_pingtan-2023.txt")
+    port = free_port()
+    with running(nianbao("serve", "--port", str(port), "--workers", "2"), port, "nianbao serve --workers 2",
+                 timeout=300, env=shared_stores) as server:
+        children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        # Worker processes are started by multiprocessing's spawn (beside it runs its resource tracker).
+        workers = [pid for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120)
+        answers = [client.post("/api/ask", json={"question": QUESTION}).json() for _ in range(6)]
+
+    assert len(workers) == 2
+    assert all("81" in answer["answer"] for answer in answers)

@@ -117,3 +117,15 @@ def _search(container, mode):
     from qa.search import SearchRequest
 
     return container.search.search(SearchRequest("沭阳县发改局行政复议情况", top_k=8, mode=mode))
+
+
+def test_an_unreachable_database_is_one_line_naming_it_without_its_password(tmp_path, capsys, monkeypatch):
+    from tests.servers import free_port
+
+    monkeypatch.setenv("NIANBAO_DATABASE_URL", f"postgresql+psycopg://nianbao:s3cret@127.0.0.1:{free_port()}/x")
+
+    assert main(["--data-dir", str(tmp_path), "reports"]) == 1
+
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("错误 / error: 数据库无法连接") and "127.0.0.1" in error
+    assert "s3cret" not in error and len(error.splitlines()) == 1
