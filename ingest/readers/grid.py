@@ -207,8 +207,9 @@ def _join_split_row(previous: PageLayout, following: PageLayout) -> None:
     (Word and LibreOffice let rows break). The two parts are one row when the table continues
     with the same columns, perhaps under a repeated header, and one part holds the row's values
     while the other holds none (the rest of its label)."""
-    upper = _last_grid(previous.blocks)
-    lower = _first_grid(following.blocks)
+    running = _running_lines(previous, following)
+    upper = _last_grid(previous.blocks, running)
+    lower = _first_grid(following.blocks, running)
     if upper is None or lower is None or not _same_columns(upper, lower):
         return
     first = _first_body_row(upper, lower)
@@ -237,28 +238,41 @@ def _join_split_row(previous: PageLayout, following: PageLayout) -> None:
         cell.consumed = True
 
 
-def _last_grid(blocks: list[str | Grid]) -> Grid | None:
+def _last_grid(blocks: list[str | Grid], running: set[str]) -> Grid | None:
     for block in reversed(blocks):
         if isinstance(block, Grid):
             return block
-        if not _margin_text(block):
+        if not _margin_text(block, running):
             return None
     return None
 
 
-def _first_grid(blocks: list[str | Grid]) -> Grid | None:
+def _first_grid(blocks: list[str | Grid], running: set[str]) -> Grid | None:
     for block in blocks:
         if isinstance(block, Grid):
             return block
-        if not _margin_text(block):
+        if not _margin_text(block, running):
             return None
     return None
 
 
-def _margin_text(line: str) -> bool:
-    """Running heads and page numbers between a table and the page edge ("- 3 -", "第3页")."""
+def _running_lines(previous: PageLayout, following: PageLayout) -> set[str]:
+    """Lines both pages print (page numbers aside): running heads and feet."""
+    def lines(page: PageLayout) -> set[str]:
+        return {_DIGITS.sub("#", block.strip()) for block in page.blocks if isinstance(block, str)}
+
+    return lines(previous) & lines(following)
+
+
+def _margin_text(line: str, running: set[str]) -> bool:
+    """Page numbers ("- 3 -", "第3页") and running heads between a table and the page edge."""
+    if _DIGITS.sub("#", line.strip()) in running:
+        return True
     return len(line.strip()) <= 12 and not any("\u4e00" <= char <= "\u9fff" for char in line.replace("第", "")
                                                .replace("页", "").replace("共", ""))
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 def _same_columns(upper: Grid, lower: Grid) -> bool:

@@ -103,3 +103,14 @@ def test_a_label_printed_top_to_bottom_stays_one_label_beside_the_rows_it_spans(
     rows = write("1.不掌握", 30, 0) + write("15 3", 120, 0) + write("2.另行制作", 30, 10) + write("5 1", 120, 10)
     rows = [Glyph(g.char, g.x0, g.top, g.x1, g.bottom, line_start=n == 0) for n, g in enumerate(rows)]
     assert pages_text([layout_page(stacked + rows, [])])[0] == ["无法提供", "1.不掌握 15 3", "2.另行制作 5 1"]
+
+
+def test_a_running_head_above_the_continued_table_does_not_keep_the_cut_row_apart():
+    xs = [0, 120, 150]
+    head = "某某县2024年政府信息公开工作年度报告"
+    upper = layout_page(write(head, 0, 0) + write("一、本年", 5, 85) + write("9", 125, 85), ruled(xs, [80, 100]))
+    lower = layout_page(write(head, 0, 0) + write("新收", 5, 45) + write("（二）其他", 5, 65) + write("8", 125, 65),
+                        ruled(xs, [40, 60, 80]))
+    first, second = pages_text([upper, lower])
+    assert first == [head, "| 一、本年新收 | 9 |"]
+    assert second == [head, "| （二）其他 | 8 |"]
