@@ -220,12 +220,14 @@ def test_carried_over_figures_show_the_cross_year_check(answering):
     assert carry.status == ("pass" if t3("014", "carried_over") == t3("013", "carried_forward") else "fail")
 
 
-def test_in_force_rolls_forward_across_years(answering):
-    checks = answering.answerer.cross_year.for_agency("平潭综合实验区管委会")
-    roll = next(c for c in checks if c.rule == "t2.roll_forward" and c.year == 2023 and "规范性文件" in c.where)
-    t2_2022, t2_2023 = truth("013")["t2"]["normative"], truth("014")["t2"]["normative"]
-    holds = t2_2022["in_force"] + t2_2023["issued"] - t2_2023["repealed"] == t2_2023["in_force"]
+@pytest.mark.parametrize("year, before, now", [(2022, "040", "041"), (2023, "041", "042")])
+def test_in_force_rolls_forward_across_years(answering, year, before, now):
+    checks = answering.answerer.cross_year.for_agency("河北省教育厅")
+    roll = next(c for c in checks if c.rule == "t2.roll_forward" and c.year == year and "规范性文件" in c.where)
+    earlier, later = truth(before)["t2"]["normative"], truth(now)["t2"]["normative"]
+    holds = earlier["in_force"] + later["issued"] - later["repealed"] == later["in_force"]
     assert roll.status == ("pass" if holds else "fail")
+    assert str(later["in_force"]) in roll.detail
 
 
 def test_a_short_name_is_asked_back_only_when_two_agencies_fit_equally(answering):
