@@ -57,7 +57,9 @@ def server(tmp_path_factory):
     command = [sys.executable, "-m", "nianbao.cli", "serve", "--port", str(port), "--data-dir", str(data)]
     with running(command, port, "nianbao serve", env=environment) as process:
         url = f"http://127.0.0.1:{port}"
-        httpx.post(f"{url}/api/ask", json={"question": "桃江县财政局2025年罚了多少次？"}, timeout=120)  # warm up
+        # Load the models once before timing anything: the first question and the first search load them.
+        httpx.post(f"{url}/api/ask", json={"question": "桃江县财政局2025年罚了多少次？"}, timeout=120)
+        httpx.get(f"{url}/api/search", params={"q": "行政复议"}, timeout=120)
         yield Server(url, process.pid)
 
 
