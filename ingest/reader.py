@@ -18,6 +18,7 @@ from ingest.readers.legacy import read_legacy_word
 from ingest.readers.ocr import OcrUnavailable, PageReader, Progress
 from ingest.readers.pdf import read_pdf
 from ingest.readers.text import read_text
+from ingest.recognised import distrust_broken_rules
 from ingest.sections import find_sections, table_regions
 from ingest.tables import extract_tables
 
@@ -152,6 +153,10 @@ def build_report(source: str, document: RawDocument) -> Report:
     if fmt != "pre2019":
         result = extract_tables(text, fmt, regions, page_at)
         figures, uncertain, tables = result.figures, result.uncertain, result.tables
+    checks = run_checks(figures)
+    if document.recognised_pages:
+        figures, uncertain, checks, tables = distrust_broken_rules(figures, uncertain, tables,
+                                                                   document.recognised_pages)
     return Report(
         source=source,
         title=metadata.title,
@@ -164,7 +169,7 @@ def build_report(source: str, document: RawDocument) -> Report:
         sections=sections,
         figures=figures,
         uncertain=uncertain,
-        checks=run_checks(figures),
+        checks=checks,
         tables=tables,
         table_spans={
             table: (region.start, region.end)

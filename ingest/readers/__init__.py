@@ -12,6 +12,8 @@ class RawDocument:
     pages: list[str]
     paginated: bool
     declared_title: str | None = None
+    recognised_pages: frozenset[int] = frozenset()
+    """Pages (from 1) whose text came from OCR rather than a text layer."""
 
 
 DOUBTFUL = "？"

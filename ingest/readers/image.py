@@ -35,7 +35,7 @@ def read_image(data: bytes, path: str, ocr: PageReader | None, progress: Progres
     texts = ["\n".join(lines) for lines in pages_text(layouts)]
     if not any(text.strip() for text in texts):
         raise UnreadableReport(path, "图片中没有识别出文字", "no text was recognised in the image")
-    return RawDocument(pages=texts, paginated=True)
+    return RawDocument(pages=texts, paginated=True, recognised_pages=frozenset(range(1, len(texts) + 1)))
 
 
 def _decoded_pages(data: bytes, path: str) -> list:

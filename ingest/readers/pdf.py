@@ -43,9 +43,14 @@ def read_pdf(data: bytes, path: str, ocr: PageReader | None = None, progress: Pr
     try:
         count = len(document)
         layouts = []
+        recognised: list[int] = []
         for number in range(count):
             # Only pages that are recognised report progress: reading a text layer takes no time.
-            announce = (lambda page=number + 1: progress(page, count)) if progress is not None else None
+            def announce(page: int = number + 1) -> None:
+                recognised.append(page)
+                if progress is not None:
+                    progress(page, count)
+
             layouts.append(_page_layout(document[number], pdfium_c, ocr, announce))
         pages = ["\n".join(_restore_ideographs(line) for line in lines) for lines in pages_text(layouts)]
         title = (document.get_metadata_dict().get("Title") or "").strip() or None
@@ -59,7 +64,7 @@ def read_pdf(data: bytes, path: str, ocr: PageReader | None = None, progress: Pr
             "PDF 没有文字层（可能是扫描件），需要先做 OCR 文字识别",
             "the PDF has no text layer (a scanned document?); it needs OCR first",
         )
-    return RawDocument(pages=pages, paginated=True, declared_title=title)
+    return RawDocument(pages=pages, paginated=True, declared_title=title, recognised_pages=frozenset(recognised))
 
 
 def _page_layout(page, pdfium_c, ocr: PageReader | None = None,

@@ -185,6 +185,34 @@ def test_without_a_sum_to_choose_a_one_stroke_stays_uncertain(scan_150):
     assert [(u.table, u.row) for u in report.uncertain] == [("t2", "punishment")]
 
 
+def test_a_confident_misreading_on_a_scanned_page_that_breaks_the_sums_is_withdrawn(scan_150):
+    """（一）予以公开's 46 misread as 48: the row no longer adds up to 65 nor the column to its total.
+    On a recognised page no cell of a broken rule is believed; the other cells keep their values."""
+    pages = with_cell([page.text for page in scan_150.pages], "| 46 | 9 | 2 | 3 | 1 | 4 | 65 |",
+                      "| 48 | 9 | 2 | 3 | 1 | 4 | 65 |")
+    recognised = frozenset(range(1, len(pages) + 1))
+
+    report = build_report("misread.pdf", RawDocument(pages=pages, paginated=True, recognised_pages=recognised))
+
+    given = [figure for figure in report.figures if figure.value is not None]
+    assert figure_mismatches(given, {key: value for key, value in REPORT.figures().items()
+                                     if key in {(f.table, f.row, f.col) for f in given}}) == []
+    doubted = {(entry.table, entry.row, entry.col) for entry in report.uncertain}
+    assert ("t3", "granted", "natural_person") in doubted and ("t3", "granted", "total") in doubted
+    assert report.failing_checks() == [] and report.table_status("t3").status == "partly_read"
+    assert len(given) >= 150
+
+
+def test_the_same_misprint_in_a_text_layer_is_the_agency_s_and_fails_its_check(scan_150):
+    pages = with_cell([page.text for page in scan_150.pages], "| 46 | 9 | 2 | 3 | 1 | 4 | 65 |",
+                      "| 48 | 9 | 2 | 3 | 1 | 4 | 65 |")
+
+    report = build_report("misprint.pdf", RawDocument(pages=pages, paginated=True))
+
+    assert report.figure("t3", "granted", "natural_person").value == 48
+    assert ("t3.row_sum", "granted") in {(check.rule, check.where) for check in report.failing_checks()}
+
+
 # --------------------------------------------------------------------------------------------
 # Offline, switchable, and hostile files
 # --------------------------------------------------------------------------------------------
