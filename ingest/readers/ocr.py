@@ -190,7 +190,8 @@ def _glyphs(result, scale: float, grids) -> list[Glyph]:
         xs, ys = [point[0] for point in box], [point[1] for point in box]
         left, top, right, bottom = min(xs) * scale, min(ys) * scale, max(xs) * scale, max(ys) * scale
         words = result.word_results[index] if index < len(result.word_results) else ()
-        runs.append(TextRun(text, left, top, right, bottom, list(words or ()), scale))
+        score = float(result.scores[index]) if result.scores is not None else 0.0
+        runs.append(TextRun(text, left, top, right, bottom, list(words or ()), scale, score))
     runs.sort(key=lambda run: (run.top, run.left))
     lines: list[list[TextRun]] = []
     for run in runs:
@@ -219,6 +220,8 @@ class TextRun:
     bottom: float
     words: list
     scale: float
+    score: float = 0.0
+    """The recogniser's confidence in the whole run (used where it gives no character scores)."""
 
     @property
     def cx(self) -> float:
@@ -241,7 +244,7 @@ class TextRun:
                 chars.append((char, float(score), min(xs), max(xs)))
             return chars
         step = (self.right - self.left) / max(len(text), 1)
-        score = min((float(word[1]) for word in self.words), default=1.0)
+        score = min((float(word[1]) for word in self.words), default=self.score)
         return [(char, score, self.left + step * n, self.left + step * (n + 1)) for n, char in enumerate(text)]
 
     def glyphs(self, in_table: bool, line_start: bool) -> list[Glyph]:

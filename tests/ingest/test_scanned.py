@@ -140,6 +140,11 @@ def test_a_doubtful_number_becomes_the_doubt_mark(read, scores):
     assert chars(run(read, scores).glyphs(in_table=True, line_start=True)) == DOUBTFUL
 
 
+def test_without_character_scores_the_run_s_own_confidence_decides():
+    assert chars(TextRun("38", 0, 0, 20, 10, [], 1.0, 0.99).glyphs(in_table=True, line_start=True)) == "38"
+    assert chars(TextRun("38", 0, 0, 20, 10, [], 1.0, 0.5).glyphs(in_table=True, line_start=True)) == DOUBTFUL
+
+
 def test_a_lone_one_stroke_in_a_table_is_both_the_digit_1_and_a_blank_dash():
     assert chars(run("一").glyphs(in_table=True, line_start=True)) == f"1{ALTERNATIVES}—"
 
