@@ -67,6 +67,7 @@ class Guard:
             await _respond(send, *refusal)
             return
         receive = _bounded(receive, self._body_limit(request), self.policy.body_timeout_seconds)
+        app_send = send
         try:
             if request.is_gradio_api and request.method == "POST":
                 body = await _read_body(receive)
@@ -75,12 +76,15 @@ class Guard:
                     return
                 receive = _replay(body)
             frames = "'self'" if request.is_staff or request.path in STAFF_ONLY_PAGES else self._frames
-            send = _with_headers(send, request, frames)
-            await self.app(scope, receive, _gradio_failures_as_refusals(send) if request.is_gradio_api else send)
-        except RequestTooLarge:
-            await _respond(send, 413, "请求内容过大 / request too large")
-        except TimeoutError:
-            await _respond(send, 408, "请求发送太慢 / request body too slow")
+            app_send = _with_headers(send, request, frames)
+            if request.is_gradio_api:
+                app_send = _gradio_failures_as_refusals(app_send)
+            await self.app(scope, receive, app_send)
+        except (RequestTooLarge, TimeoutError) as refused:
+            if not getattr(app_send, "started", False):  # otherwise the answer is under way: the connection just ends
+                status, why = (413, "请求内容过大 / request too large") if isinstance(refused, RequestTooLarge) \
+                    else (408, "请求发送太慢 / request body too slow")
+                await _respond(send, status, why)
 
     def _refusal(self, request: _Request) -> tuple[int, str, dict[str, str]] | None:
         if request.hostname not in self.policy.allowed_hosts:
@@ -221,6 +225,7 @@ def _bounded(receive: Receive, limit: int, timeout: float) -> Receive:
 def _with_headers(send: Send, request: _Request, frames: str) -> Send:
     async def send_with_headers(message: Message) -> None:
         if message["type"] == "http.response.start":
+            send_with_headers.started = True
             headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in CORS_HEADERS]
             extra = {
                 "X-Content-Type-Options": "nosniff",
@@ -243,6 +248,8 @@ def _gradio_failures_as_refusals(send: Send) -> Send:
 
     async def send_refusal(message: Message) -> None:
         nonlocal failed
+        if message["type"] == "http.response.start":
+            send_refusal.started = True
         if message["type"] == "http.response.start" and message["status"] >= 500:
             failed = True
             return
