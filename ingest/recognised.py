@@ -4,6 +4,8 @@ In a born-digital report a broken rule is the agency's own printing, reported as
 On a recognised (scanned) page it may just as well be a digit the recogniser misread with
 confidence (8 for 3, 6 for 5), and which cell is wrong cannot be told. So every cell of a broken
 rule that was read from a recognised page becomes `uncertain` instead of a possibly wrong number.
+Likewise a row of table 三 or 四 that came out with no value at all: in a text layer that is a row
+printed blank, on a scan the recogniser may have lost or misplaced its digits.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ingest.checks import run_checks
 from ingest.model import Check, Figure, TableStatus, Uncertain
 
 WHY = "扫描件识别出的数字不符合勾稽关系，可能识别有误 / recognised digits break a consistency rule (possible OCR error)"
+EMPTY_ROW = "扫描件中这一行没有识别出任何数字 / no digit was recognised in this row of a scan"
 _BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
 
 
@@ -31,12 +34,14 @@ def distrust_broken_rules(
         for key in _cells_of(check, figures)
         if _page_of(figures, key) in recognised_pages
     }
-    if not suspects:
+    already = {(entry.table, entry.row, entry.col) for entry in uncertain}
+    empty = _empty_rows(figures, recognised_pages) - already
+    if not suspects and not empty:
         return figures, uncertain, checks, tables
     kept = [replace(figure, value=None, raw="") if (figure.table, figure.row, figure.col) in suspects else figure
             for figure in figures]
-    already = {(entry.table, entry.row, entry.col) for entry in uncertain}
     doubts = uncertain + [Uncertain(*key, WHY) for key in sorted(suspects - already)]
+    doubts += [Uncertain(*key, EMPTY_ROW) for key in sorted(empty - suspects)]
     return kept, doubts, run_checks(kept), _statuses(tables, kept, doubts)
 
 
@@ -52,6 +57,19 @@ def _cells_of(check: Check, figures: Sequence[Figure]) -> set[tuple[str, str, st
     if check.rule == "t4.row_sum":
         return {("t4", check.where, col) for col in template.T4_COLS}
     return set()
+
+
+def _empty_rows(figures: Sequence[Figure], recognised_pages: frozenset[int]) -> set[tuple[str, str, str]]:
+    rows: dict[tuple[str, str], list[Figure]] = {}
+    for figure in figures:
+        if figure.table in ("t3", "t4"):
+            rows.setdefault((figure.table, figure.row), []).append(figure)
+    return {
+        (figure.table, figure.row, figure.col)
+        for cells in rows.values()
+        if all(cell.raw == "" and cell.page in recognised_pages for cell in cells)
+        for figure in cells
+    }
 
 
 def _page_of(figures: Sequence[Figure], key: tuple[str, str, str]) -> int | None:

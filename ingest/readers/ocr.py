@@ -195,8 +195,10 @@ def _glyphs(result, scale: float, grids) -> list[Glyph]:
     runs.sort(key=lambda run: (run.top, run.left))
     lines: list[list[TextRun]] = []
     for run in runs:
-        middle = (run.top + run.bottom) / 2
-        if lines and lines[-1][0].top <= middle <= lines[-1][0].bottom:
+        # Each run's middle within the other's height: a label printed top to bottom beside a
+        # table stays apart from the rows it spans instead of pulling them into one line.
+        first = lines[-1][0] if lines else None
+        if first is not None and first.top <= run.cy <= first.bottom and run.top <= first.cy <= run.bottom:
             lines[-1].append(run)
         else:
             lines.append([run])

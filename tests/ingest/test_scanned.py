@@ -20,7 +20,15 @@ from ingest.readers import ALTERNATIVES, DOUBTFUL, RawDocument
 from ingest.readers.grid import Glyph
 from ingest.readers.ocr import PageReader, TextRun
 from nianbao.cli import main
-from tests.ingest.report_builder import REPORT, PdfText, expected_pages, figure_mismatches, render_pdf
+from tests.ingest.report_builder import (
+    REPORT,
+    T3_COLS,
+    PdfText,
+    expected_pages,
+    figure_mismatches,
+    render_pdf,
+    text_in_layout,
+)
 from tests.ingest.scan_builder import decompression_bomb, image_pdf, mixed_pdf, scanned_pages, tiff
 
 NARRATIVE = "围绕大气、水、土壤污染防治和环境执法监管"
@@ -206,6 +214,21 @@ def test_a_confident_misreading_on_a_scanned_page_that_breaks_the_sums_is_withdr
     assert ("t3", "granted", "natural_person") in doubted and ("t3", "granted", "total") in doubted
     assert report.failing_checks() == [] and report.table_status("t3").status == "partly_read"
     assert len(given) >= 150
+
+
+def test_a_row_of_a_scan_with_no_digit_recognised_is_uncertain_not_blank():
+    """A table without borders read from a scan, one row's digits lost: on a text layer that row is
+    printed blank; recognised, it may have lost its digits, so it is uncertain."""
+    row = "3.补正后申请内容仍不明确"
+    text = text_in_layout(REPORT, "space_runs")
+    assert f"{row}    2    0    0    0    0    0    2\n" in text
+    lost = [text.replace(f"{row}    2    0    0    0    0    0    2\n", f"{row}\n")]
+
+    scanned = build_report("lost.pdf", RawDocument(pages=lost, paginated=True, recognised_pages=frozenset({1})))
+    typed = build_report("blank.pdf", RawDocument(pages=lost, paginated=True))
+
+    assert {(entry.row, entry.col) for entry in scanned.uncertain} == {("unable_unclear", col) for col in T3_COLS}
+    assert typed.uncertain == [] and typed.figure("t3", "unable_unclear", "total").value is None
 
 
 def test_the_same_misprint_in_a_text_layer_is_the_agency_s_and_fails_its_check(scan_150):
