@@ -13,6 +13,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from ingest.errors import UnreadableReport
 from ingest.reader import build_report, read_report
@@ -111,6 +112,19 @@ def test_a_pdf_with_a_scanned_table_page_between_text_pages_reads_both_kinds(pri
     pages = expected_pages(REPORT, PdfText.of(printed))
     assert {figure.page for figure in report.figures if figure.table == "t3"} == {
         page for key, page in pages.items() if key[0] == "t3"}
+
+
+def test_a_jpeg_page_without_a_resolution_is_read_as_an_a4_scan(printed, tmp_path):
+    page = scanned_pages(printed, 150, seed=4, pages=[0])[0].convert("RGB")
+    photo = tmp_path / "第一页.jpg"
+    page.save(photo, "JPEG", quality=85)  # no dpi written: the reader assumes an A4 page
+    with Image.open(photo) as written:
+        assert "dpi" not in written.info
+
+    report = read_report(photo)
+
+    assert (report.agency, report.year) == (REPORT.agency, REPORT.year)
+    assert NARRATIVE in report.text.replace("\n", "") and report.pages[0].number == 1
 
 
 # --------------------------------------------------------------------------------------------
