@@ -252,3 +252,10 @@ def test_concurrent_questions_about_different_agencies_do_not_mix(answering):
         assert {f.agency for f in answer.figures} == {agency}
         if value is not None:
             assert str(value) in answer.answer
+
+
+def test_the_staff_catalog_lists_the_cross_year_checks(answering):
+    checks = answering.catalog.cross_year_checks("河北省教育厅")
+    assert {(c["rule"], c["year"]) for c in checks} >= {("t3.carry", 2022), ("t3.carry", 2023),
+                                                         ("t2.roll_forward", 2022), ("t2.roll_forward", 2023)}
+    assert all(c["status"] in ("pass", "fail", "not_assessable") for c in checks)
