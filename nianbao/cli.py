@@ -196,7 +196,7 @@ def _search(container, args) -> int:
 def _ask(container, question: str, agency: str | None, as_json: bool) -> int:
     if as_json:
         answer = container.answerer.ask(question, agency)
-        print(json.dumps({**answer.json(), "plan": answer.plan}, ensure_ascii=False, indent=2))
+        print(json.dumps(answer.json(), ensure_ascii=False, indent=2))
         return 0
     answer = None
     for piece in container.answerer.stream(question, agency):

@@ -56,8 +56,7 @@ class Answer:
     computed: list[str] = field(default_factory=list)
     """Numbers the tools derived (sums, differences, shares): allowed in phrasing besides the cells."""
     plan: dict | None = None
-    """The query plan executed (qa.plan.Plan.json()), or None for answers not made of figures. Not in
-    json() yet: the API's contract tests fix its keys; the API adds it when it serializes `plan`."""
+    """The query plan executed (qa.plan.Plan.json()), or None for answers not made of figures."""
 
     def json(self) -> dict:
         return {
@@ -65,4 +64,5 @@ class Answer:
             "route": self.route,
             "figures": [figure.json() for figure in self.figures],
             "citations": [citation.json() for citation in self.citations],
+            "plan": self.plan,
         }

@@ -149,7 +149,8 @@ def api_router(container) -> APIRouter:
 
     @router.get("/checks")
     def checks():
-        return {"checks": container.catalog.failing_checks()}
+        return {"checks": container.catalog.failing_checks(),
+                "cross_year": [c for c in container.catalog.cross_year_checks() if c["status"] == "fail"]}
 
     @router.get("/health")
     def health():

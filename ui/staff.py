@@ -168,6 +168,9 @@ def staff_blocks(container) -> gr.Blocks:
 
         rows = [[c["agency"], c["year"], c["rule"], c["where"], c["detail"], c["source"]]
                 for c in catalog.failing_checks()]
+        # Across two years of one agency (rules 5-6 of the spec): warnings, listed after the report's own.
+        rows += [[c["agency"], c["year"], c["rule"], c["where"], c["detail"], "跨年度核对（警告）"]
+                 for c in catalog.cross_year_checks() if c["status"] == "fail"]
         return pd.DataFrame(rows, columns=["发布机关", "年度", "规则", "位置", "数字", "来源文件"])
 
     def refresh_choices():

@@ -14,7 +14,8 @@ def test_ask_answers_with_the_cli_json_shape(served):
 
     assert reply.status_code == 200
     body = reply.json()
-    assert set(body) == {"answer", "route", "figures", "citations"}
+    assert set(body) == {"answer", "route", "figures", "citations", "plan"}
+    assert body["plan"]["steps"][0]["operation"] == "lookup" and body["plan"]["text"]
     assert body["route"] == "figures" and body["figures"][0]["value"] == 81
     assert set(body["citations"][0]) == {"source", "agency", "year", "section", "page", "quote"}
 
@@ -78,9 +79,11 @@ def test_figures_across_agencies_and_years(served):
 
 
 def test_checks_list_every_failing_rule(served):
-    checks = httpx.get(f"{served.url}/api/checks").json()["checks"]
+    reply = httpx.get(f"{served.url}/api/checks")
+    checks = reply.json()["checks"]
     assert checks and all(c["status"] == "fail" for c in checks)
     assert {c["agency"] for c in checks} == {"河北省科学技术厅"}
+    assert reply.json()["cross_year"] == [], "no agency has two consecutive years here"
 
 
 def test_health_and_openapi_docs(served):

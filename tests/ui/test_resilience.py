@@ -94,7 +94,7 @@ def test_a_locked_figure_store_keeps_answering_and_refuses_writes_with_a_clear_5
 def test_odd_questions_get_an_answer_not_an_error(served, question):
     reply = httpx.post(f"{served.url}/api/ask", json={"question": question}, timeout=60)
     assert reply.status_code == 200
-    assert set(reply.json()) == {"answer", "route", "figures", "citations"}
+    assert set(reply.json()) == {"answer", "route", "figures", "citations", "plan"}
     assert httpx.get(f"{served.url}/api/health").json()["reports"] == 4, "the stores are untouched"
 
 
