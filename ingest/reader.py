@@ -13,7 +13,7 @@ from ingest.model import Page, Report
 from ingest.readers import RawDocument
 from ingest.readers.docx import read_docx
 from ingest.readers.html import read_html
-from ingest.readers.image import read_image
+from ingest.readers.image import read_image, read_images
 from ingest.readers.legacy import read_legacy_word
 from ingest.readers.ocr import OcrUnavailable, PageReader, Progress
 from ingest.readers.pdf import read_pdf
@@ -37,14 +37,14 @@ def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, non_report
     not a 政府信息公开工作年度报告. `ocr`: recognise scanned pages and page images (else they are refused);
     `progress(page, pages)` is called before each page is recognised."""
     path = Path(path)
+    if path.is_dir():
+        return _checked(build_report(str(path), _page_folder(path, max_bytes, ocr, progress)), path, non_reports)
     try:
         size = path.stat().st_size
     except OSError as error:
         raise UnreadableReport(
             path, f"文件不存在或无法打开（{error.strerror}）", f"cannot open ({error.strerror})"
         ) from error
-    if path.is_dir():
-        raise UnreadableReport(path, "这是一个目录，不是文件", "it is a directory, not a file")
     if size == 0:
         raise UnreadableReport(path, "文件为空", "the file is empty")
     if size > max_bytes:
@@ -54,7 +54,10 @@ def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, non_report
             f"the file is too large ({size / 1024 / 1024:.1f} MB, limit {max_bytes / 1024 / 1024:.0f} MB)",
         )
     data = path.read_bytes()
-    report = build_report(str(path), _read(data, path, ocr, progress))
+    return _checked(build_report(str(path), _read(data, path, ocr, progress)), path, non_reports)
+
+
+def _checked(report: Report, path: Path, non_reports: str) -> Report:
     if non_reports == "refuse" and not looks_like_report(report):
         raise UnreadableReport(
             path,
@@ -62,6 +65,24 @@ def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, non_report
             "not a government information-disclosure annual report (no report title, sections or tables)",
         )
     return report
+
+
+def _page_folder(path: Path, max_bytes: int, ocr: bool, progress: Progress | None) -> RawDocument:
+    """A folder of page images is one report: its images in natural name order (页2 before 页10)."""
+    files = sorted((file for file in path.iterdir() if file.is_file() and not file.name.startswith(".")),
+                   key=lambda file: [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", file.name)])
+    if not files or any(SUFFIXES.get(file.suffix.lower()) != "image" for file in files):
+        raise UnreadableReport(path, "这是一个目录，不是文件（只有全是页面图片的目录才作为一份年报读取）",
+                               "it is a directory, not a file (only a folder of page images reads as one report)")
+    size = sum(file.stat().st_size for file in files)
+    if size > max_bytes:
+        raise UnreadableReport(path, f"目录中的图片过大（{size / 1024 / 1024:.1f} MB）",
+                               f"the page images are too large ({size / 1024 / 1024:.1f} MB)")
+    try:
+        return read_images([(str(file), file.read_bytes()) for file in files], str(path),
+                           PageReader() if ocr else None, progress)
+    except OcrUnavailable as missing:
+        raise UnreadableReport(path, f"OCR 组件未安装（{missing}）", str(missing)) from missing
 
 
 def looks_like_report(report: Report) -> bool:

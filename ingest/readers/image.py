@@ -22,10 +22,18 @@ A4_WIDTH_INCHES = 8.27
 
 
 def read_image(data: bytes, path: str, ocr: PageReader | None, progress: Progress | None = None) -> RawDocument:
+    return read_images([(path, data)], path, ocr, progress)
+
+
+def read_images(files: list[tuple[str, bytes]], path: str, ocr: PageReader | None,
+                progress: Progress | None = None) -> RawDocument:
+    """The pages of every image file, in the order given, as one document (`path`: what it is called)."""
     if ocr is None:
         raise UnreadableReport(path, "这是图片，需要 OCR 文字识别，但 OCR 已关闭（NIANBAO_OCR）",
                                "the file is an image and needs OCR, which is turned off (NIANBAO_OCR)")
-    pages = _decoded_pages(data, path)
+    pages = [page for name, data in files for page in _decoded_pages(data, name)]
+    if len(pages) > MAX_PAGES:
+        raise UnreadableReport(path, f"图片页数超过 {MAX_PAGES}", f"more than {MAX_PAGES} pages")
     layouts = []
     for number, (image, dpi) in enumerate(pages, start=1):
         if progress is not None:

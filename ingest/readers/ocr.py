@@ -253,10 +253,23 @@ class TextRun:
         chars = self.chars()
         if not chars:
             return []
-        if in_table:
-            chars = _numeric(chars)
+        chars = _numeric(chars) if in_table else self._closed_up(chars)
         return [Glyph(char, x0, self.top, x1, self.bottom, line_start and n == 0)
                 for n, (char, _, x0, x1) in enumerate(chars)]
+
+
+    def _closed_up(self, chars: list[tuple[str, float, float, float]]) -> list[tuple[str, float, float, float]]:
+        """Text outside tables: characters the recogniser read as adjacent touch, so that the layout
+        puts no space between them (its character boxes are often narrower than the printed glyphs,
+        which split a large title into 某某县生 态环境局). Where it read a space the gap stays."""
+        spaced = [index + 1 < len(self.text) and self.text[index + 1] == " " for index, char in
+                  enumerate(self.text) if char != " "]
+        closed = []
+        for index, (char, score, x0, x1) in enumerate(chars):
+            if index + 1 < len(chars) and not (index < len(spaced) and spaced[index]):
+                x1 = max(x1, chars[index + 1][2])
+            closed.append((char, score, x0, x1))
+        return closed
 
 
 def _numeric(chars: list[tuple[str, float, float, float]]) -> list[tuple[str, float, float, float]]:

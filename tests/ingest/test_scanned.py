@@ -127,6 +127,32 @@ def test_a_jpeg_page_without_a_resolution_is_read_as_an_a4_scan(printed, tmp_pat
     assert NARRATIVE in report.text.replace("\n", "") and report.pages[0].number == 1
 
 
+def test_a_folder_of_page_images_is_one_report_in_page_order(printed, tmp_path):
+    """Pages named 页1, 页2, 页10 are read in that order (not 页1, 页10, 页2); parts of the scanned
+    pages stand for whole pages, to keep recognition short."""
+    first, last = scanned_pages(printed, 150, seed=5, pages=[0, 2])
+    folder = tmp_path / "扫描页"
+    folder.mkdir()
+    first.crop((0, 0, first.width, first.height // 4)).save(folder / "页1.png", dpi=(150, 150))
+    Image.new("L", (first.width, first.height // 8), 255).save(folder / "页2.png", dpi=(150, 150))
+    last.crop((0, last.height // 2, last.width, last.height)).save(folder / "页10.png", dpi=(150, 150))
+
+    report = read_report(folder)
+
+    assert len(report.pages) == 3
+    assert REPORT.title in report.pages[0].text.replace("\n", "")
+    assert report.pages[1].text == ""
+    assert "存在的主要问题是解读材料形式较为单一" in report.pages[2].text.replace("\n", "")
+
+
+def test_a_folder_with_anything_but_page_images_is_not_a_report(tmp_path):
+    (tmp_path / "页1.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "说明.txt").write_text("说明", encoding="utf-8")
+    with pytest.raises(UnreadableReport) as error:
+        read_report(tmp_path)
+    assert "这是一个目录" in error.value.message
+
+
 # --------------------------------------------------------------------------------------------
 # Numbers are read strictly, and a doubtful one is never a guess
 # --------------------------------------------------------------------------------------------
