@@ -67,7 +67,7 @@ class Container:
         s = self.settings
         chunker = Chunker(TokenCounter(), s.chunk_tokens, s.chunk_overlap_tokens)
         return Indexer(self.figure_store, self.vectors, self.lexical, self.embedder, chunker, s.max_file_bytes,
-                       s.non_reports)
+                       s.non_reports, s.ocr)
 
     @cached_property
     def job_journal(self) -> JobJournal:

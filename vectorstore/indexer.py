@@ -26,6 +26,10 @@ Status = Literal["ingested", "unchanged", "replaced", "failed"]
 StageListener = Callable[[str, str | None], None]
 
 
+OCR_STAGE = "ocr:"
+"""Stage prefix while scanned pages are recognised: `ocr:3/10`."""
+
+
 def _ignore(_stage: str, _report_id: str | None) -> None:
     pass
 
@@ -51,6 +55,7 @@ class Indexer:
         chunker: Chunker,
         max_bytes: int,
         non_reports: str = "refuse",
+        ocr: bool = True,
     ) -> None:
         self.store = store
         self.vectors = vectors
@@ -59,6 +64,7 @@ class Indexer:
         self.chunker = chunker
         self.max_bytes = max_bytes
         self.non_reports = non_reports
+        self.ocr = ocr
 
     def repair(self, live: Callable[[], set[str]] = set) -> int:
         """Remove unfinished reports and orphans from every store; returns how many were removed.
@@ -89,8 +95,9 @@ class Indexer:
         return False
 
     def ingest(self, path: Path, on_stage: StageListener = _ignore) -> IngestOutcome:
-        """`on_stage(stage, report_id)` hears each step; it hears the report id before any store
-        is written, so that whoever follows the job can erase an unfinished report."""
+        """`on_stage(stage, report_id)` hears each step (`ocr:3/10` before each recognised page); it hears
+        the report id before any store is written, so that whoever follows the job can erase an unfinished
+        report."""
         source = str(path.resolve())
         try:
             data = path.read_bytes() if path.stat().st_size <= self.max_bytes else b""
@@ -104,7 +111,8 @@ class Indexer:
             return IngestOutcome(str(path), "unchanged", known.id, known.agency, known.year, known.chunks, same)
         on_stage("reading", None)
         try:
-            report = read_report(path, max_bytes=self.max_bytes, non_reports=self.non_reports)
+            report = read_report(path, max_bytes=self.max_bytes, non_reports=self.non_reports, ocr=self.ocr,
+                                 progress=lambda page, pages: on_stage(f"{OCR_STAGE}{page}/{pages}", None))
         except UnreadableReport as error:
             return IngestOutcome(str(path), "failed", reason=error.message)
         older = [stored for stored in self.store.by_source(source) if stored.id != report_id]
