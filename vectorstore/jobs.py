@@ -18,7 +18,7 @@ import os
 import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -184,8 +184,8 @@ class JobJournal:
 class IngestJobs:
     """What callers use: submit a file, read a job, run one (in whichever process the queue chose)."""
 
-    def __init__(self, journal: JobJournal, indexer: Indexer, queue: JobQueue | None = None,
-                 max_attempts: int = 3, stall_seconds: float = 60) -> None:
+    def __init__(self, journal: JobJournal, indexer: Indexer, queue: JobQueue, max_attempts: int = 3,
+                 stall_seconds: float = 60) -> None:
         self.journal = journal
         self.indexer = indexer
         self.queue = queue
@@ -199,8 +199,6 @@ class IngestJobs:
         for the same path run one after another (a queue lock), so a second upload of a file
         never replaces it under the ingestion of the first.
         """
-        if self.queue is None:
-            raise RuntimeError("没有配置任务队列 / no job queue is configured")
         job = self.journal.create(filename or path.name, path, "queue", staged)
         self.queue.enqueue(job.id, lock=str(path))
         return job
@@ -229,13 +227,13 @@ class IngestJobs:
                                       f"the worker died {job.attempts} times; giving up")
             return {}
         self.journal.start(job_id)
-        path, staged = self.journal.paths(job_id)
-        if staged is not None and staged.exists():
-            os.replace(staged, path)
         stop = threading.Event()
         beating = threading.Thread(target=self._beat, args=(job_id, stop), daemon=True)
         beating.start()
         try:
+            path, staged = self.journal.paths(job_id)
+            if staged is not None and staged.exists():
+                os.replace(staged, path)
             outcome = self.indexer.ingest(path, on_stage=lambda stage, report_id: self.journal.stage(
                 job_id, stage, report_id))
         except Exception as error:
@@ -254,7 +252,7 @@ class IngestJobs:
 
     @property
     def queued_elsewhere(self) -> bool:
-        return self.queue is not None and self.queue.runs_elsewhere
+        return self.queue.runs_elsewhere
 
     def resume(self) -> None:
         """Deliver again what a previous run of this process left unfinished (in-process queue)."""
@@ -296,7 +294,6 @@ class InProcessQueue:
     def __init__(self) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-job")
         self._runner: Callable[[str], object] | None = None
-        self._submitted: list[Future] = []
 
     def bind(self, runner: Callable[[str], object], _on_retry: Callable[[str], None]) -> None:
         self._runner = runner
@@ -304,10 +301,11 @@ class InProcessQueue:
     def enqueue(self, job_id: str, lock: str | None = None) -> None:
         """One thread runs the jobs in order, so jobs with the same lock never overlap."""
         assert self._runner is not None, "bind() the runner first"
-        self._submitted.append(self._executor.submit(self._run, job_id))
+        self._executor.submit(self._run, job_id)
 
     def wait(self) -> None:
-        wait(self._submitted)
+        # One thread takes jobs in order: once this marker has run, so has every job before it.
+        self._executor.submit(lambda: None).result()
 
     def serve_jobs(self, concurrency: int) -> None:
         raise RuntimeError("内嵌部署的任务在接口进程内运行 / embedded jobs run inside the serving process")
