@@ -26,7 +26,7 @@ CSS = """
 # Uploads go to the REST API (`POST /api/reports`), which checks the admin token before it reads a byte of
 # the files. The token is sent once and never stored: Gradio would keep a component's value in the
 # browser's run history, so the token field is plain HTML outside Gradio's state.
-HEAD = """<script>
+HEAD = r"""<script>
 document.addEventListener("submit", async (event) => {
   const form = event.target.closest && event.target.closest("form.nb-upload");
   if (!form) return;
@@ -74,7 +74,9 @@ async function follow(file, job, line) {
       return;
     }
     const retry = state.attempts > 1 ? `（第 ${state.attempts} 次尝试）` : "";
-    line.textContent = `${file}：${STATES[state.stage] || STATES[state.status] || state.status}${retry}`;
+    const scanning = /^ocr:(\d+)\/(\d+)$/.exec(state.stage || "");  // a scanned page being recognised
+    const stage = scanning ? `文字识别中（第 ${scanning[1]}/${scanning[2]} 页）` : STATES[state.stage];
+    line.textContent = `${file}：${stage || STATES[state.status] || state.status}${retry}`;
   }
 }
 </script>"""
