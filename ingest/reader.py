@@ -67,11 +67,19 @@ def _checked(report: Report, path: Path, non_reports: str) -> Report:
     return report
 
 
-def _page_folder(path: Path, max_bytes: int, ocr: bool, progress: Progress | None) -> RawDocument:
-    """A folder of page images is one report: its images in natural name order (页2 before 页10)."""
-    files = sorted((file for file in path.iterdir() if file.is_file() and not file.name.startswith(".")),
+def page_images(folder: Path) -> list[Path] | None:
+    """The pages of a folder that holds page images and nothing else, in natural name order (页2 before
+    页10); None for any other folder. Such a folder is one report."""
+    files = sorted((file for file in folder.iterdir() if not file.name.startswith(".")),
                    key=lambda file: [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", file.name)])
-    if not files or any(SUFFIXES.get(file.suffix.lower()) != "image" for file in files):
+    if not files or any(not file.is_file() or SUFFIXES.get(file.suffix.lower()) != "image" for file in files):
+        return None
+    return files
+
+
+def _page_folder(path: Path, max_bytes: int, ocr: bool, progress: Progress | None) -> RawDocument:
+    files = page_images(path)
+    if files is None:
         raise UnreadableReport(path, "这是一个目录，不是文件（只有全是页面图片的目录才作为一份年报读取）",
                                "it is a directory, not a file (only a folder of page images reads as one report)")
     size = sum(file.stat().st_size for file in files)

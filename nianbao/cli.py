@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ingest.errors import UnreadableReport
 from ingest.export import report_summary, report_to_json
-from ingest.reader import SUFFIXES, read_report
+from ingest.reader import SUFFIXES, page_images, read_report
 from nianbao.settings import Settings
 
 
@@ -125,18 +125,26 @@ def _extract(path: str, as_json: bool, ocr: bool = True) -> int:
 
 
 def expand_paths(patterns: list[str]) -> list[Path]:
-    """Files, directories (recursively, supported types) and globs, in a stable order, once each."""
+    """Files, directories (recursively, supported types) and globs, in a stable order, once each.
+    A folder of page images and nothing else is one report (a scan delivered page by page)."""
     found: dict[Path, None] = {}
     for pattern in patterns:
         matches = sorted(glob.glob(pattern, recursive=True)) or [pattern]
         for match in map(Path, matches):
-            if match.is_dir():
-                for file in sorted(match.rglob("*")):
-                    if file.is_file() and file.suffix.lower() in SUFFIXES:
-                        found[file] = None
-            else:
-                found[match] = None
+            found.update(dict.fromkeys(_reports_in(match) if match.is_dir() else [match]))
     return list(found)
+
+
+def _reports_in(folder: Path) -> list[Path]:
+    if page_images(folder) is not None:
+        return [folder]
+    found = []
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir():
+            found += _reports_in(entry)
+        elif entry.suffix.lower() in SUFFIXES:
+            found.append(entry)
+    return found
 
 
 def _ingest(container, patterns: list[str]) -> int:

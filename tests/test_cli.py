@@ -52,3 +52,21 @@ def test_the_data_directory_option_is_accepted_after_the_subcommand_too(tmp_path
 
     assert "桃江县财政局" in capsys.readouterr().out
     assert (before / "figures.sqlite3").is_file() and (after / "figures.sqlite3").is_file()
+
+
+def test_a_folder_of_page_images_is_ingested_as_one_report_beside_other_files(tmp_path, reports_dir, capsys):
+    from tests.ingest.report_builder import REPORT, render_pdf
+    from tests.ingest.scan_builder import png_pages, scanned_pages
+
+    delivered = tmp_path / "delivered"
+    pages = delivered / "扫描件"
+    pages.mkdir(parents=True)
+    (tmp_path / "printed").mkdir()
+    png_pages(scanned_pages(render_pdf("chromium-break-in-table-3", tmp_path / "printed"), 150), pages, 150)
+    (delivered / "000.txt").write_bytes((reports_dir / "000_taojiang-czj-2025.txt").read_bytes())
+
+    assert main(["ingest", str(delivered), "--data-dir", str(tmp_path / "data")]) == 0
+    assert "新入库 ingested 2" in capsys.readouterr().out
+    assert main(["reports", "--data-dir", str(tmp_path / "data")]) == 0
+    listed = capsys.readouterr().out
+    assert REPORT.agency in listed and "桃江县财政局" in listed and "共 2 份" in listed

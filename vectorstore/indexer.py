@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from ingest.errors import UnreadableReport
-from ingest.reader import read_report
+from ingest.reader import page_images, read_report
 from vectorstore.chroma_index import ChromaIndex
 from vectorstore.chunking import Chunker
 from vectorstore.embedding import Embedder
@@ -24,6 +24,15 @@ from vectorstore.lexical import LexicalIndex
 
 Status = Literal["ingested", "unchanged", "replaced", "failed"]
 StageListener = Callable[[str, str | None], None]
+
+
+def _content(path: Path, max_bytes: int) -> bytes:
+    """The bytes that identify a report: the file's, or a page folder's pages in order; empty past the size
+    limit (the reader then refuses the file with its reason)."""
+    files = (page_images(path) or []) if path.is_dir() else [path]
+    if sum(file.stat().st_size for file in files) > max_bytes:
+        return b""
+    return b"".join(file.read_bytes() for file in files)
 
 
 OCR_STAGE = "ocr:"
@@ -100,7 +109,7 @@ class Indexer:
         report."""
         source = str(path.resolve())
         try:
-            data = path.read_bytes() if path.stat().st_size <= self.max_bytes else b""
+            data = _content(path, self.max_bytes)
         except OSError as error:
             return IngestOutcome(str(path), "failed", reason=f"无法打开 / cannot open: {error.strerror}")
         content_hash = hashlib.sha256(data).hexdigest()
