@@ -213,12 +213,19 @@ class LexicalIndex:
     def _writing(self):
         return _guarded(self.engine.begin())
 
+    @contextlib.contextmanager
     def _reading(self):
-        # One snapshot for the totals, frequencies and postings of a search (PostgreSQL; SQLite
-        # readers in WAL mode see the last committed state).
+        """One snapshot for the totals, frequencies, postings and texts of a search, so that a report
+        replaced meanwhile is seen whole, before or after."""
         if self.engine.dialect.name == "postgresql":
-            return _guarded(self.engine.connect().execution_options(isolation_level="REPEATABLE READ"))
-        return _guarded(self.engine.connect())
+            with _guarded(self.engine.connect().execution_options(isolation_level="REPEATABLE READ")) as connection:
+                yield connection
+            return
+        with _guarded(self.engine.connect()) as connection:
+            # pysqlite opens no transaction for reads, so each SELECT would see the latest commit; a
+            # read transaction in WAL mode keeps the snapshot of its first read (rolled back on close).
+            connection.exec_driver_sql("BEGIN")
+            yield connection
 
     def _read(self, query) -> list:
         with self._reading() as connection:

@@ -108,3 +108,29 @@ def test_nothing_of_the_index_is_kept_in_files(tmp_path, reports_dir):
 
     assert {p.name for p in (tmp_path / "data").iterdir()} <= {"chroma", "figures.sqlite3", "figures.sqlite3-shm",
                                                                 "figures.sqlite3-wal"}
+
+
+def test_searches_while_another_thread_replaces_a_report_see_it_whole(database_url, report_chunks):
+    import threading
+
+    index = LexicalIndex(open_database(database_url), Segmenter())
+    for report_id, chunks in report_chunks.items():
+        index.add(report_id, chunks)
+    stop = threading.Event()
+
+    def replace_again_and_again():
+        while not stop.is_set():
+            index.delete_report("r0")
+            index.add("r0", report_chunks["r0"])
+
+    writer = threading.Thread(target=replace_again_and_again)
+    writer.start()
+    try:
+        sizes = {len(index.search(QUERIES[0], 500, SearchFilters())) for _ in range(60)}
+    finally:
+        stop.set()
+        writer.join()
+
+    with_r0, without_r0 = (len(reference_scores(Segmenter(), chunks, QUERIES[0]))
+                           for chunks in (report_chunks, {k: v for k, v in report_chunks.items() if k != "r0"}))
+    assert sizes <= {with_r0, without_r0}, "a search saw part of a report"
