@@ -150,6 +150,8 @@ def _reports_in(folder: Path) -> list[Path]:
 def _ingest(container, patterns: list[str]) -> int:
     from tqdm import tqdm
 
+    from vectorstore.indexer import OCR_STAGE
+
     files = expand_paths(patterns)
     jobs = container.jobs  # each file is a journalled job, run here, so other processes see it alive
     repaired = jobs.repair()
@@ -158,8 +160,12 @@ def _ingest(container, patterns: list[str]) -> int:
     outcomes = []
     chunks = 0
     with tqdm(files, unit="份", desc="入库 ingest", disable=not files, file=sys.stderr) as progress:
+        def show_ocr(stage: str, _report_id: str | None) -> None:
+            if stage.startswith(OCR_STAGE):
+                progress.set_postfix_str(f"文字识别 OCR 第 {stage.removeprefix(OCR_STAGE)} 页 page")
+
         for path in progress:
-            outcome = jobs.ingest_now(path)
+            outcome = jobs.ingest_now(path, on_stage=show_ocr)
             outcomes.append(outcome)
             chunks += outcome["chunks"] if outcome["status"] in ("ingested", "replaced") else 0
             rate = chunks / max(progress.format_dict["elapsed"], 1e-6)

@@ -66,7 +66,9 @@ def test_a_folder_of_page_images_is_ingested_as_one_report_beside_other_files(tm
     (delivered / "000.txt").write_bytes((reports_dir / "000_taojiang-czj-2025.txt").read_bytes())
 
     assert main(["ingest", str(delivered), "--data-dir", str(tmp_path / "data")]) == 0
-    assert "新入库 ingested 2" in capsys.readouterr().out
+    printed = capsys.readouterr()
+    assert "新入库 ingested 2" in printed.out
+    assert "文字识别 OCR 第 3/3 页" in printed.err, "each recognised page shows in the progress line"
     assert main(["reports", "--data-dir", str(tmp_path / "data")]) == 0
     listed = capsys.readouterr().out
     assert REPORT.agency in listed and "桃江县财政局" in listed and "共 2 份" in listed

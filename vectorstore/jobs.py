@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from vectorstore.figure_store import StoreUnavailable
-from vectorstore.indexer import Indexer
+from vectorstore.indexer import Indexer, StageListener
 from vectorstore.schema import ingest_jobs
 
 Status = Literal["queued", "running", "done", "failed"]
@@ -209,12 +209,13 @@ class IngestJobs:
     def recent(self, limit: int = 50) -> list[JobState]:
         return self.journal.recent(limit)
 
-    def ingest_now(self, path: Path) -> dict:
-        """Run a journalled job for `path` in this thread (the command line's direct ingest)."""
+    def ingest_now(self, path: Path, on_stage: StageListener | None = None) -> dict:
+        """Run a journalled job for `path` in this thread (the command line's direct ingest); `on_stage`
+        hears the stages the journal records."""
         job = self.journal.create(path.name, path, "direct")
-        return self.run(job.id)
+        return self.run(job.id, on_stage)
 
-    def run(self, job_id: str) -> dict:
+    def run(self, job_id: str, on_stage: StageListener | None = None) -> dict:
         """Ingest the job's file; the journal follows each stage, a heartbeat shows the job alive."""
         job = self.journal.get(job_id)
         if job is None or job.status in ("done", "failed"):
@@ -234,8 +235,12 @@ class IngestJobs:
             path, staged = self.journal.paths(job_id)
             if staged is not None and staged.exists():
                 os.replace(staged, path)
-            outcome = self.indexer.ingest(path, on_stage=lambda stage, report_id: self.journal.stage(
-                job_id, stage, report_id))
+            def heard(stage: str, report_id: str | None) -> None:
+                self.journal.stage(job_id, stage, report_id)
+                if on_stage:
+                    on_stage(stage, report_id)
+
+            outcome = self.indexer.ingest(path, on_stage=heard)
         except Exception as error:
             # The journal says why; the unfinished report (if any) is erased now, not left to repair.
             current = self.journal.get(job_id)
