@@ -124,7 +124,8 @@ async def main_async(args) -> int:
             subprocess.run([*nianbao, "migrate", "--to-database", database,
                             "--to-chroma", shared["NIANBAO_CHROMA_URL"]], check=True)
             os.environ.update(shared)
-            worker = subprocess.Popen([*nianbao, "worker"])
+            # As in docs/deploy.md's unit: ingestion yields the cores to the readers.
+            worker = subprocess.Popen(["nice", "-n", "10", *nianbao, "worker"])
             try:
                 with running([*nianbao, "serve", "--port", str(port), "--workers", "2"], port, "nianbao serve",
                              timeout=300):
