@@ -461,17 +461,7 @@ def text_document(report: Report) -> str:
 
 def _text_table(layout: Table) -> list[str]:
     """A horizontally merged cell is one cell; a slot under a vertically merged cell is empty."""
-    lines = []
-    for row in layout.grid():
-        cells = []
-        for slot in row:
-            assert slot is not None
-            cell, dr, dc = slot
-            if dc:
-                continue
-            cells.append("" if dr else cell.text)
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
+    return ["| " + " | ".join(cells) + " |" for cells in _text_rows(layout)]
 
 
 def _text_rows(layout: Table) -> list[list[str]]:
