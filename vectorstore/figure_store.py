@@ -213,6 +213,14 @@ class FigureStore:
                  "where": r.location, "status": r.status, "detail": r.detail}
                 for r in self._read(query.order_by(reports.c.agency, reports.c.year))]
 
+    def version(self) -> tuple:
+        """Changes with every begin, completion, replacement and removal of a report, in any process:
+        the row count per status moves with each transition (none of them can undo another's count
+        without a new `begin`, which moves the newest `ingested_at`). Caches key on it."""
+        rows = self._read(select(reports.c.status, func.count(), func.max(reports.c.ingested_at))
+                          .group_by(reports.c.status).order_by(reports.c.status))
+        return tuple((status, count, str(newest)) for status, count, newest in rows)
+
     def figure_count(self) -> int:
         return self._read(select(func.count()).select_from(figures))[0][0]
 
