@@ -41,11 +41,28 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class SplitCandidates:
+    """Every reading of a run of cells whose digits ran together ("693665" for three cells), when
+    the table's own 勾稽 rules could not choose one. Another year's report of the same agency may
+    (spec rules 5-6); until then each of these cells is `Uncertain`."""
+
+    table: str
+    cells: tuple[tuple[str, str], ...]
+    """(row, col) of each cell of the run, in printed order."""
+    printed: str
+    """The run as printed, digits together ("693665"; runs separated by a space)."""
+    readings: tuple[tuple[Number | None, ...], ...]
+    """Distinct candidate values of `cells`, one tuple per way to split `printed`."""
+
+
+@dataclass(frozen=True)
 class Uncertain:
     table: str
     row: str
     col: str
     why: str
+    split: SplitCandidates | None = None
+    """The candidate readings when the cell is uncertain only because its digits split several ways."""
 
 
 TableRead = Literal["read", "partly_read", "unread"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ingest import template
 from ingest.locate import LabelIndex, Match
-from ingest.model import Figure, TableStatus, Uncertain
+from ingest.model import Figure, SplitCandidates, TableStatus, Uncertain
 from ingest.readers import ALTERNATIVES, DOUBTFUL
 from ingest.splitting import MAX_CANDIDATES, Cell, cell_from_text, compositions, tokens
 from ingest.template import RowSpec
@@ -29,6 +29,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _UNIT = re.compile(r"单位[:：]?\s*(万元|元|亿元|千元)")
 _MAX_COMBINATIONS = 200_000
 _BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+MAX_KEPT_READINGS = 200
+"""Candidate readings kept per run of cells (the corpus's run-together rows of table 二 have at most 28)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class _Rows:
     why: str = ""
     doubtful: frozenset[int] = frozenset()
     """Positions of cells that read fine but cannot be trusted (reason in `why`)."""
+    printed: str = ""
+    """The numbers of free text the readings split ("693665"); empty where cells were delimited."""
 
 
 def extract_tables(
@@ -142,8 +146,8 @@ def _read_rows(
                 break
             group_specs.append(specs[next_number])
             next_number += 1
-        readings, why = _readings(index.text[match.end : end], group_specs)
-        groups.append(_Rows(group_specs, readings, page_at(match.start), why))
+        readings, why, printed = _readings(index.text[match.end : end], group_specs)
+        groups.append(_Rows(group_specs, readings, page_at(match.start), why, printed=printed))
     covered = {spec.key for group in groups for spec in group.specs}
     lost = [spec for spec in specs if spec.key not in covered]
     if lost:
@@ -182,7 +186,8 @@ def _free_occurrence(index: LabelIndex, pattern: str, region: Region, taken: lis
     return None
 
 
-def _readings(segment: str, specs: list[RowSpec]) -> tuple[list[Reading], str]:
+def _readings(segment: str, specs: list[RowSpec]) -> tuple[list[Reading], str, str]:
+    """Candidate readings of a row's text, why there is none, and the free-text numbers split."""
     width = sum(len(spec.cols) for spec in specs)
     segment = _ORDINAL_AT_END.sub("", segment)
     own_line = segment.split("\n", 1)[0]
@@ -191,26 +196,27 @@ def _readings(segment: str, specs: list[RowSpec]) -> tuple[list[Reading], str]:
     if "|" in segment:
         cells = _pipe_cells(segment, specs) or _separated_cells(segment, width)
         if cells is None:
-            return [], "表格单元格数量与模板不符 / cell count does not match the template"
-        return _alternatives(cells), ""
+            return [], "表格单元格数量与模板不符 / cell count does not match the template", ""
+        return _alternatives(cells), "", ""
     if DOUBTFUL in segment or ALTERNATIVES in segment:
-        return [], _DOUBT  # without cell borders a doubtful cell cannot even be placed
+        return [], _DOUBT, ""  # without cell borders a doubtful cell cannot even be placed
     grid = _grid_cells(segment, width)
     if grid is not None:
-        return [grid], ""
+        return [grid], "", ""
     found = tokens(_ORDINAL.sub(" ", _drop_rotated_labels(segment)))
     digits = sum(len(token) for token in found)
+    printed = " ".join(found)
     if not found:
-        return [tuple(Cell(None, "") for _ in range(width))], ""
+        return [tuple(Cell(None, "") for _ in range(width))], "", ""
     readings = []
     for reading in compositions(found, width):
         readings.append(reading)
         if len(readings) > MAX_CANDIDATES:
-            return [], "连写数字的拆分方式过多 / too many ways to split run-together digits"
+            return [], "连写数字的拆分方式过多 / too many ways to split run-together digits", printed
     if not readings:
         if digits < width:
-            return [], "空白单元格被删去，无法确定数字所在的列 / blank cells were dropped, columns unknown"
-        return [], "数字个数与模板不符 / number of values does not match the template"
+            return [], "空白单元格被删去，无法确定数字所在的列 / blank cells were dropped, columns unknown", printed
+        return [], "数字个数与模板不符 / number of values does not match the template", printed
     if 2 <= len(found) < width and all(spec.cols[-1] == "total" for spec in specs):
         # Where the text separates values, a missing one is more likely a dropped blank cell than
         # digits run together: a cut is only believed where the row's own total confirms it
@@ -218,8 +224,9 @@ def _readings(segment: str, specs: list[RowSpec]) -> tuple[list[Reading], str]:
         # ("20000011") are left to the table's 勾稽 rules, which also accept rows printed wrong.
         readings = [reading for reading in readings if _adds_up(reading, specs)]
         if not readings:
-            return [], "连写数字的任何拆分都不能使本行合计相符 / no split of run-together digits makes the row add up"
-    return readings, ""
+            why = "连写数字的任何拆分都不能使本行合计相符 / no split of run-together digits makes the row add up"
+            return [], why, printed
+    return readings, "", printed
 
 
 _ROTATED_CHAR = re.compile(r"^\s*[\u4e00-\u9fff（）()︵︶]\s*$")
@@ -460,17 +467,19 @@ def _read_t4(index: LabelIndex, region: Region, page_at: Callable[[int], int | N
     headers = index.find_all(r"总计|尚未审结|其他结果|结果纠正|结果维持|复议后起诉|直接起诉", region.start, region.end)
     start = headers[-1].end if headers else region.start
     segment = text[start : region.end]
+    printed = ""
     if "|" in text[region.start : region.end]:
         cells = _t4_pipe_cells(text[region.start : region.end]) or _separated_cells(segment, 15)
         readings = _alternatives(cells) if cells is not None else []
         why = "" if readings else "行政复议、行政诉讼表的单元格数量不是15 / table 四 does not have 15 cells"
     else:
-        readings, why = _readings(segment, specs)
+        readings, why, printed = _readings(segment, specs)
     if readings:
         readings = _filter_rows(readings, specs)
     # Each figure keeps the page its number is printed on: the values may follow their header on the next page.
     first_value = re.search(r"\d", segment)
-    return [_Rows(specs, readings, page_at(start + first_value.start() if first_value else start), why)]
+    return [_Rows(specs, readings, page_at(start + first_value.start() if first_value else start), why,
+                  printed=printed)]
 
 
 def _t4_pipe_cells(segment: str) -> Reading | None:
@@ -501,6 +510,7 @@ def _collect(
     # with the reason: never silent about a table the document prints.
     unit = _header_unit(text[region.start : region.end])
     for group in groups:
+        split = _split_candidates(table, group)
         position = 0
         for spec in group.specs:
             for col in spec.cols:
@@ -515,8 +525,21 @@ def _collect(
                 else:
                     why = group.why or (_DOUBT if doubted else _ambiguity(group, position))
                     figures.append(Figure(table, spec.key, col, None, "", group.page, cell_unit))
-                    uncertain.append(Uncertain(table, spec.key, col, why))
+                    uncertain.append(Uncertain(table, spec.key, col, why, None if doubted else split))
                 position += 1
+
+
+def _split_candidates(table: str, group: _Rows) -> SplitCandidates | None:
+    """The readings of digits that ran together, kept for a reader that knows more than this
+    report (another year's report of the agency); none where the cells were read another way,
+    or where there are too many to keep."""
+    if not group.printed or group.why or group.doubtful or len(group.readings) < 2:
+        return None
+    readings = tuple(dict.fromkeys(tuple(cell.value for cell in reading) for reading in group.readings))
+    if len(readings) > MAX_KEPT_READINGS:
+        return None
+    cells = tuple((spec.key, col) for spec in group.specs for col in spec.cols)
+    return SplitCandidates(table, cells, group.printed, readings)
 
 
 def _only(raws: set[str]) -> str:

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from ingest.model import Report
+from ingest.model import Report, SplitCandidates, Uncertain
 from vectorstore.schema import checks, figures, reports
 
 
@@ -35,6 +35,27 @@ class StoredFigure:
     """Rules the report's tables break, with their details."""
     uncertain: str | None = None
     """Why the extractor could not read this cell with certainty (its value is then None)."""
+    split: SplitCandidates | None = None
+    """The candidate readings, when the cell is uncertain only because its digits ran together."""
+    read_across: ReadAcross | None = None
+    """Set (with `value`) when another year's report decided the split (`qa.crossyear`)."""
+
+
+@dataclass(frozen=True)
+class ReadAcross:
+    """How a cell whose digits ran together was read with the help of another year's report: the
+    only split that satisfies the cross-year 勾稽 relations with the cells it names."""
+
+    printed: str
+    """The run-together digits as printed ("693665")."""
+    rules: tuple[str, ...]
+    """The relations used: t2.roll_forward, t2.prev_count, t3.carry."""
+    years: tuple[int, ...]
+    """The other years whose reports were used."""
+    note: str
+    """How it was read, in Chinese, for answers."""
+    supporting: tuple[StoredFigure, ...]
+    """The other reports' cells the relations used (as read, or as read across years themselves)."""
 
 
 class StoreUnavailable(RuntimeError):
@@ -79,7 +100,7 @@ class FigureStore:
 
     def complete(self, report_id: str, report: Report, chunk_count: int) -> None:
         """Figures, checks and the `complete` mark in one transaction."""
-        doubtful = {(u.table, u.row, u.col): u.why for u in report.uncertain}
+        doubtful = {(u.table, u.row, u.col): u for u in report.uncertain}
         with self._writing() as connection:
             connection.execute(delete(figures).where(figures.c.report_id == report_id))
             connection.execute(delete(checks).where(checks.c.report_id == report_id))
@@ -93,7 +114,8 @@ class FigureStore:
                             "value": None if f.value is None else float(f.value),
                             "value_text": None if f.value is None else str(f.value),
                             "raw": f.raw, "unit": f.unit, "page": f.page,
-                            "uncertain": doubtful.get((f.table, f.row, f.col)),
+                            "uncertain": _why(doubtful.get((f.table, f.row, f.col))),
+                            "split": _split_json(doubtful.get((f.table, f.row, f.col))),
                         }
                         for f in report.figures
                     ],
@@ -162,14 +184,19 @@ class FigureStore:
             query = query.where(figures.c.year.in_(years))
         rows = self._read(query.order_by(figures.c.agency, figures.c.year))
         failing = self._failing({row.report_id for row in rows})
-        return [
-            StoredFigure(
-                report_id=r.report_id, agency=r.agency, year=r.year, table=r.tbl, row=r.row, col=r.col,
-                value=figure_value(r.value_text), raw=r.raw or "", unit=r.unit, page=r.page, source=r.source,
-                failing=failing.get(r.report_id, ()), uncertain=r.uncertain,
-            )
-            for r in rows
-        ]
+        return [_stored(r, failing) for r in rows]
+
+    def agency_rows(self, agency: str, rows: list[tuple[str, str]]) -> list[StoredFigure]:
+        """Every cell of the given (table, row)s in every complete report of the agency, every year."""
+        query = (
+            select(figures, reports.c.source)
+            .join(reports, reports.c.id == figures.c.report_id)
+            .where(reports.c.status == "complete", figures.c.agency == agency,
+                   tuple_(figures.c.tbl, figures.c.row).in_(rows))
+        )
+        found = self._read(query.order_by(figures.c.year))
+        failing = self._failing({row.report_id for row in found})
+        return [_stored(r, failing) for r in found]
 
     def years_of(self, agency: str) -> list[int]:
         query = select(reports.c.year).where(reports.c.status == "complete", reports.c.agency == agency)
@@ -193,14 +220,7 @@ class FigureStore:
         query = (select(figures, reports.c.source).join(reports, reports.c.id == figures.c.report_id)
                  .where(figures.c.report_id == report_id))
         failing = self._failing({report_id})
-        return [
-            StoredFigure(
-                report_id=r.report_id, agency=r.agency, year=r.year, table=r.tbl, row=r.row, col=r.col,
-                value=figure_value(r.value_text), raw=r.raw or "", unit=r.unit, page=r.page, source=r.source,
-                failing=failing.get(r.report_id, ()), uncertain=r.uncertain,
-            )
-            for r in self._read(query)
-        ]
+        return [_stored(r, failing) for r in self._read(query)]
 
     def report_checks(self, report_id: str | None = None, status: str | None = None) -> list[dict]:
         query = select(checks, reports.c.agency, reports.c.year, reports.c.source).join(
@@ -247,4 +267,34 @@ def figure_value(text: str | None) -> int | Decimal | None:
     if text is None:
         return None
     return Decimal(text) if "." in text else int(text)
+
+
+def _stored(r, failing: dict[str, tuple[str, ...]]) -> StoredFigure:
+    return StoredFigure(
+        report_id=r.report_id, agency=r.agency, year=r.year, table=r.tbl, row=r.row, col=r.col,
+        value=figure_value(r.value_text), raw=r.raw or "", unit=r.unit, page=r.page, source=r.source,
+        failing=failing.get(r.report_id, ()), uncertain=r.uncertain, split=_split_from_json(r.tbl, r.split),
+    )
+
+
+def _why(uncertain: Uncertain | None) -> str | None:
+    return None if uncertain is None else uncertain.why
+
+
+def _split_json(uncertain: Uncertain | None) -> str | None:
+    """Values as text, so that decimals come back exact."""
+    if uncertain is None or uncertain.split is None:
+        return None
+    split = uncertain.split
+    return json.dumps({"cells": [list(cell) for cell in split.cells], "printed": split.printed,
+                       "readings": [[None if v is None else str(v) for v in reading] for reading in split.readings]},
+                      ensure_ascii=False)
+
+
+def _split_from_json(table: str, text: str | None) -> SplitCandidates | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    return SplitCandidates(table, tuple((row, col) for row, col in data["cells"]), data["printed"],
+                           tuple(tuple(figure_value(v) for v in reading) for reading in data["readings"]))
 

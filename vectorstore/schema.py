@@ -55,6 +55,8 @@ figures = Table(
     Column("unit", String(10)),
     Column("page", Integer),
     Column("uncertain", Text),
+    # JSON of the candidate readings of a cell whose digits ran together (ingest.model.SplitCandidates).
+    Column("split", Text),
     Index("figures_lookup", "agency", "year", "tbl", "row", "col"),
     Index("figures_across", "tbl", "row", "col", "year"),
 )
