@@ -244,6 +244,9 @@ def _serve(container, host: str, port: int, workers: int = 1) -> int:
     if workers > 1:
         # Each worker process builds its own container from the same settings (the environment).
         os.environ["NIANBAO_DATA_DIR"] = str(settings.data_dir)
+        if settings.embedding_threads is None:
+            # N processes each embedding on every core would oversubscribe them under load.
+            os.environ["NIANBAO_EMBEDDING_THREADS"] = str(max(1, (os.cpu_count() or 1) // workers))
         serve(server_config("nianbao.asgi:create_app", host, port, settings.header_timeout_seconds, workers))
         return 0
     container.jobs.resume()  # embedded: uploads left queued by the previous run

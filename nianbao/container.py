@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from nianbao.settings import Settings
 from qa.answerer import Answerer
+from qa.cache import CachedAnswerer, CachedSearch, ResultCache
 from qa.cells import FigureCatalogue, load_synonyms
 from qa.search import SearchService
 from qa.tools import FigureTools
@@ -14,7 +15,7 @@ from qa.vocabulary import load_vocabulary
 from vectorstore.chroma_index import ChromaIndex
 from vectorstore.chunking import Chunker
 from vectorstore.database import open_database
-from vectorstore.embedding import Embedder, make_embedder
+from vectorstore.embedding import Embedder, RememberedQueries, make_embedder
 from vectorstore.figure_store import FigureStore
 from vectorstore.indexer import Indexer
 from vectorstore.jobs import IngestJobs, InProcessQueue, JobJournal
@@ -35,7 +36,8 @@ class Container:
     @cached_property
     def embedder(self) -> Embedder:
         s = self.settings
-        return make_embedder(s.embedding_backend, s.embedding_model, s.embedding_batch_size)
+        embedder = make_embedder(s.embedding_backend, s.embedding_model, s.embedding_batch_size, s.embedding_threads)
+        return RememberedQueries(embedder, s.query_cache_size) if s.query_cache_size else embedder
 
     @cached_property
     def database(self) -> Engine:
@@ -100,12 +102,15 @@ class Container:
 
     @cached_property
     def search(self) -> SearchService:
-        return SearchService(self.retriever, self.figure_store)
+        if not self.settings.answer_cache_size:
+            return SearchService(self.retriever, self.figure_store)
+        return CachedSearch(self.retriever, self.figure_store, cache=self._result_cache())
 
     @cached_property
     def answerer(self) -> Answerer:
         vocabulary = load_vocabulary()
-        return Answerer(
+        cached = {"cache": self._result_cache()} if self.settings.answer_cache_size else {}
+        return (CachedAnswerer if cached else Answerer)(
             self.figure_store,
             self.search,
             FigureTools(self.figure_store, vocabulary),
@@ -114,7 +119,11 @@ class Container:
             phraser=self.phraser,
             catalogue=FigureCatalogue(vocabulary, load_synonyms(), self.embedder),
             planner=self.llm_planner(vocabulary),
+            **cached,
         )
+
+    def _result_cache(self) -> ResultCache:
+        return ResultCache(self.settings.answer_cache_size, self.figure_store.version)
 
     def llm_planner(self, vocabulary):
         """The LLM planner when configured (it falls back to the rule planner), else None."""

@@ -30,6 +30,15 @@ class Settings(BaseSettings):
         None, description="sentence-transformers: a local model directory or a name already in the cache."
     )
     embedding_batch_size: int = Field(32, gt=0)
+    embedding_threads: int | None = Field(
+        None, gt=0, description="CPU threads per query/passage embedding; unset: the engine's default (every "
+        "core), or the cores shared out among the processes of `nianbao serve --workers N`."
+    )
+    query_cache_size: int = Field(4096, ge=0, description="Query vectors remembered per process; 0: none.")
+    answer_cache_size: int = Field(
+        2048, ge=0, description="Answers and search results remembered per process until the stored data "
+        "changes; 0: none."
+    )
 
     chroma_url: str | None = Field(None, description="A Chroma server (http://host:port); embedded when unset.")
     database_url: str | None = Field(

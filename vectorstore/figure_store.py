@@ -234,9 +234,9 @@ class FigureStore:
                 for r in self._read(query.order_by(reports.c.agency, reports.c.year))]
 
     def version(self) -> tuple:
-        """Changes with every begin, completion, replacement and removal of a report, in any process:
-        the row count per status moves with each transition (none of them can undo another's count
-        without a new `begin`, which moves the newest `ingested_at`). Caches key on it."""
+        """Two reads, in any processes, give the same version only when the same reports are stored in
+        the same states: each begin, completion, replacement and removal moves the count of some
+        status, and a new `begin` moves the newest `ingested_at`. Answer caches key on it."""
         rows = self._read(select(reports.c.status, func.count(), func.max(reports.c.ingested_at))
                           .group_by(reports.c.status).order_by(reports.c.status))
         return tuple((status, count, str(newest)) for status, count, newest in rows)

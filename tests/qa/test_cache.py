@@ -1,0 +1,101 @@
+"""Remembered answers: the same question is composed once per data version, and never outlives the
+data it was composed from, whichever process changed that data."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from nianbao.container import Container
+from nianbao.settings import Settings
+from qa.cache import CachedAnswerer, CachedSearch, ResultCache
+from qa.search import SearchRequest
+from tests.conftest import corpus_reports
+
+QUESTION = "河北省教育厅2023年收到多少政府信息公开申请？"
+
+
+@pytest.fixture
+def fresh(tmp_path) -> Container:
+    container = Container(Settings(data_dir=tmp_path / "data"))
+    assert container.indexer.ingest(corpus_reports() / "041_hebei-jyt-2022.txt").status == "ingested"
+    return container
+
+
+def test_the_same_question_is_composed_once_while_the_data_stays_the_same(fresh):
+    assert isinstance(fresh.answerer, CachedAnswerer)
+    first = fresh.answerer.ask("河北省教育厅2022年收到多少政府信息公开申请？")
+    again = fresh.answerer.ask("河北省教育厅2022年收到多少政府信息公开申请？")
+    assert again is first
+    assert "44" in first.answer
+    other_agency = fresh.answerer.ask("河北省教育厅2022年收到多少政府信息公开申请？", agency="河北省教育厅")
+    assert other_agency is not first  # the agency is part of the question
+
+
+def test_an_answer_is_composed_again_after_a_report_is_added(fresh):
+    before = fresh.answerer.ask(QUESTION)
+    assert "没有找到" in before.answer
+    assert fresh.indexer.ingest(corpus_reports() / "042_hebei-jyt-2023.txt").status == "ingested"
+    after = fresh.answerer.ask(QUESTION)
+    assert "19" in after.answer and "没有找到" not in after.answer
+
+
+def test_a_report_removed_by_another_process_is_no_longer_cited(fresh, tmp_path):
+    assert fresh.indexer.ingest(corpus_reports() / "042_hebei-jyt-2023.txt").status == "ingested"
+    cited = fresh.answerer.ask(QUESTION)
+    assert any("042_hebei-jyt-2023" in citation.source for citation in cited.citations)
+    # A second container on the same database stands for another process: its removal reaches the
+    # first one through the stored data's version only.
+    other = Container(Settings(data_dir=tmp_path / "data"))
+    [report] = [r for r in other.figure_store.reports() if r.source.endswith("042_hebei-jyt-2023.txt")]
+    other.figure_store.remove(report.id)
+    after = fresh.answerer.ask(QUESTION)
+    assert not any("042_hebei-jyt-2023" in citation.source for citation in after.citations)
+    assert "没有找到" in after.answer
+
+
+def test_search_results_are_remembered_until_the_data_changes(fresh):
+    assert isinstance(fresh.search, CachedSearch)
+    request = SearchRequest("依申请公开工作")
+    first = fresh.search.search(request)
+    assert [hit.chunk.id for hit in fresh.search.search(request)] == [hit.chunk.id for hit in first]
+    assert len(fresh.search.cache) == 1
+    assert fresh.indexer.ingest(corpus_reports() / "042_hebei-jyt-2023.txt").status == "ingested"
+    widened = fresh.search.search(SearchRequest("依申请公开工作", top_k=20))
+    assert {hit.chunk.report_id for hit in widened} >= {r.id for r in fresh.figure_store.reports()}
+
+
+def test_a_cache_of_size_zero_remembers_nothing(tmp_path):
+    container = Container(Settings(data_dir=tmp_path / "data", answer_cache_size=0))
+    assert not isinstance(container.answerer, CachedAnswerer)
+    assert not isinstance(container.search, CachedSearch)
+
+
+def test_the_cache_holds_at_most_its_size_and_forgets_the_least_recently_used():
+    cache = ResultCache(2, version=lambda: 1)
+    for key in ("a", "b"):
+        cache.get_or_compute(key, lambda key=key: key.upper())
+    cache.get_or_compute("a", lambda: pytest.fail("'a' was remembered"))
+    cache.get_or_compute("c", lambda: "C")  # evicts b, the least recently used
+    assert len(cache) == 2
+    assert cache.get_or_compute("b", lambda: "recomputed") == "recomputed"
+
+
+def test_a_new_version_empties_the_cache():
+    version = [1]
+    cache = ResultCache(10, version=lambda: version[0])
+    cache.get_or_compute("q", lambda: "old")
+    version[0] = 2
+    assert cache.get_or_compute("q", lambda: "new") == "new"
+    assert len(cache) == 1
+
+
+def test_concurrent_callers_get_their_own_answers(fresh):
+    assert fresh.indexer.ingest(corpus_reports() / "042_hebei-jyt-2023.txt").status == "ingested"
+    questions = ["河北省教育厅2022年收到多少政府信息公开申请？", QUESTION] * 10
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(fresh.answerer.ask, questions))
+    for question, answer in zip(questions, answers, strict=True):
+        year = "2022" if "2022" in question else "2023"
+        assert all(citation.year == int(year) for citation in answer.citations), answer.answer
