@@ -3,7 +3,7 @@ rendered independently of the corpus (PDFs by Chromium and LibreOffice with tabl
 breaks, text in every separator layout), per source format and renderer.
 
 Usage: python bench/extract_accuracy.py [--corpus ../shared/corpus] [--verbose] [--only NNN]
-                                        [--no-generated]
+                                        [--no-generated] [--across-years]
 
 Truth for the corpus lives in tests/corpus_truth/NNN.json (read by people from the documents);
 for generated reports it is their description (tests/ingest/report_builder.py). A cell is right
@@ -12,6 +12,10 @@ when the extractor gives the truth's value (null for blank or genuinely unknowab
 `wrong` counts cells with a different value, which is the failure that matters most; `missing`
 counts cells that came back neither as a figure nor as uncertain; `unread` counts tables the
 report shows that came back with not one readable cell. `s/report` is the time of `read_report`.
+
+`--across-years` first stores every corpus report in a figure store (SQLite in a temporary
+directory), then scores each report as answers read it: cells whose run-together digits another
+year's report of the same agency decides (`qa.crossyear.CrossYearReader`) count with that value.
 """
 
 from __future__ import annotations
@@ -50,7 +54,8 @@ def same(a, b) -> bool:
     return Decimal(str(a)) == Decimal(str(b))
 
 
-def score(name: str, path: Path, expected: dict, counts: Counts, verbose: bool) -> object | None:
+def score(name: str, path: Path, expected: dict, counts: Counts, verbose: bool, across=None) -> object | None:
+    """`across`: a CrossYearReader over a store holding the report and its neighbours."""
     started = time.perf_counter()
     try:
         report = read_report(path)
@@ -60,6 +65,12 @@ def score(name: str, path: Path, expected: dict, counts: Counts, verbose: bool) 
     counts["seconds"] += time.perf_counter() - started
     got = {(f.table, f.row, f.col): f.value for f in report.figures}
     uncertain = {(u.table, u.row, u.col) for u in report.uncertain}
+    if across is not None and report.agency:
+        for (year, *key), cell in across.read(report.agency).items():
+            if year == report.year:
+                got[tuple(key)] = cell.value
+                uncertain.discard(tuple(key))
+                counts["read_across"] += 1
     for key, value in expected.items():
         counts["total"] += 1
         if key not in got:
@@ -85,27 +96,52 @@ def score(name: str, path: Path, expected: dict, counts: Counts, verbose: bool) 
     return report
 
 
-def corpus(corpus_dir: Path, only: str, verbose: bool) -> None:
+def corpus(corpus_dir: Path, only: str, verbose: bool, across_years: bool = False) -> None:
     reports = corpus_dir / "reports"
     totals: dict[str, Counts] = defaultdict(lambda: defaultdict(float))
     metadata_errors = []
-    for truth_path in sorted(TRUTH.glob("*.json")):
-        if only and not truth_path.stem.startswith(only):
-            continue
-        truth = json.loads(truth_path.read_text(encoding="utf-8"))
-        source = reports / truth["file"]
-        report = score(truth["file"], source, truth_cells(truth), totals[source.suffix.lstrip(".")], verbose)
-        if report is None:
-            metadata_errors.append(f"{truth['file']}: unreadable")
-            continue
-        for field in ("agency", "year", "format"):
-            if truth.get(field) is not None and getattr(report, field) != truth[field]:
-                metadata_errors.append(f"{truth['file']}: {field} {getattr(report, field)!r} != {truth[field]!r}")
-    print("Corpus (tests/corpus_truth)")
+    with tempfile.TemporaryDirectory(prefix="nianbao-bench-store-") as work:
+        across = stored_corpus(reports, Path(work)) if across_years else None
+        for truth_path in sorted(TRUTH.glob("*.json")):
+            if only and not truth_path.stem.startswith(only):
+                continue
+            truth = json.loads(truth_path.read_text(encoding="utf-8"))
+            source = reports / truth["file"]
+            report = score(truth["file"], source, truth_cells(truth), totals[source.suffix.lstrip(".")], verbose,
+                           across)
+            if report is None:
+                metadata_errors.append(f"{truth['file']}: unreadable")
+                continue
+            for field in ("agency", "year", "format"):
+                if truth.get(field) is not None and getattr(report, field) != truth[field]:
+                    metadata_errors.append(
+                        f"{truth['file']}: {field} {getattr(report, field)!r} != {truth[field]!r}")
+        if across is not None:
+            across.store.engine.dispose()
+    print("Corpus (tests/corpus_truth)" + (", read with the stored reports of other years" if across else ""))
     print_table(totals)
+    if across is not None:
+        print(f"cells decided across years: {sum(counts['read_across'] for counts in totals.values()):.0f}")
     print(f"\nmetadata (agency, year, format) errors: {len(metadata_errors)}")
     for line in metadata_errors:
         print("  " + line)
+
+
+def stored_corpus(reports: Path, work: Path):
+    """Every corpus report in a figure store, as `nianbao ingest` stores figures (no index needed)."""
+    from qa.crossyear import CrossYearReader
+    from vectorstore.database import open_database
+    from vectorstore.figure_store import FigureStore
+
+    store = FigureStore(open_database(f"sqlite:///{work / 'figures.sqlite3'}"))
+    for path in sorted(reports.iterdir()):
+        try:
+            report = read_report(path)
+        except UnreadableReport:
+            continue
+        store.begin(path.stem, str(path), path.stem, report)
+        store.complete(path.stem, report, 0)
+    return CrossYearReader(store)
 
 
 def generated(verbose: bool) -> None:
@@ -170,8 +206,10 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--only", default="", help="corpus reports whose number starts with this")
     parser.add_argument("--no-generated", action="store_true", help="skip rendering the generated reports")
+    parser.add_argument("--across-years", action="store_true",
+                        help="score the corpus as answers read it, with every report's neighbouring years stored")
     args = parser.parse_args()
-    corpus(Path(args.corpus), args.only, args.verbose)
+    corpus(Path(args.corpus), args.only, args.verbose, args.across_years)
     if not args.no_generated and not args.only:
         generated(args.verbose)
     return 0

@@ -1,16 +1,40 @@
-"""Cross-year 勾稽 checks (spec rules 5 and 6), computed from the stored figures of two years of
-the same agency: warnings, never errors, and `not_assessable` when an operand is blank.
+"""Cross-year 勾稽 relations between two years of the same agency, used two ways.
+
+Checks (spec rules 5 and 6), computed from the stored figures: warnings, never errors, and
+`not_assessable` when an operand is blank.
 
 - t3.carry: 上年结转 of year N = 结转下年度 of year N-1, per column.
-- t2.roll_forward (2021 format): 现行有效 of N = 现行有效 of N-1 + 本年制发 of N - 本年废止 of N."""
+- t2.roll_forward (2021 format): 现行有效 of N = 现行有效 of N-1 + 本年制发 of N - 本年废止 of N.
+
+Reading (`CrossYearReader`): a run of cells whose digits ran together ("693665") keeps its
+candidate splits in the store; when the agency's neighbouring years are stored, the relations
+above, and a third one that follows from the 2019 format's column definitions (not in the spec's
+list) -
+
+- t2.prev_count (2019 format): 上一年项目数量 of N = 上一年项目数量 of N-1 + 本年增/减 of N-1,
+  for 行政许可, 其他对外管理服务事项, 行政处罚, 行政强制 and 行政事业性收费 -
+
+choose among them. A cell is given a value only when every split consistent with all the
+relations agrees on it; none consistent, or several values, and it stays uncertain. A relation
+that no split at all satisfies is the agency's own inconsistency between two years (the
+pingtan reports of 2023-2025 break the roll-forward as printed) and is set aside. It is decided
+when answers read the store, never stored, so a report removed or replaced takes its effect on
+its neighbours' cells with it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from ingest.template import T3_COLS
-from qa.tools import FigureValue
-from vectorstore.figure_store import FigureStore
+from ingest.model import SplitCandidates
+from ingest.template import T2_2019, T2_2021, T2_COL_LABELS, T3_COLS
+from vectorstore.figure_store import FigureStore, ReadAcross, StoredFigure
+
+if TYPE_CHECKING:
+    from qa.tools import FigureValue
 
 _STATUS = {"pass": "一致", "fail": "不一致", "not_assessable": "无法核对（有空白）"}
 
@@ -56,10 +80,16 @@ class CrossYearChecks:
         for value in values:
             for cell in value.cells + value.blank:
                 found: list[CrossYearCheck] = []
-                if (cell.table, cell.row) == ("t3", "carried_over"):
+                if cell.read_across is None and (cell.table, cell.row) == ("t3", "carried_over"):
                     found = self.carry(cell.agency, cell.year, (cell.col,))
                 elif (cell.table, cell.row) == ("t3", "carried_forward"):
                     found = self.carry(cell.agency, cell.year + 1, (cell.col,))
+                if cell.read_across is not None:
+                    key = ("read", cell.agency, cell.year, cell.table, cell.row, cell.col)
+                    if key not in seen:
+                        seen.add(key)
+                        lines.append(f"{cell.year}年{_cell_name(cell)}：{cell.read_across.note}")
+                    continue  # the relation that decided the cell holds by construction
                 elif cell.table == "t2" and cell.col == "in_force":
                     found = [c for c in self.roll_forward(cell.agency, cell.year) if c.where == _T2_NAMES[cell.row]]
                 for check in found:
@@ -118,3 +148,234 @@ def _compare(now, before, detail: str) -> tuple[str, str]:
 
 def _shown(value) -> str:
     return "空白" if value is None else str(value)
+
+
+# Reading run-together digits across years ---------------------------------------------------
+
+Key = tuple[str, str, str]
+"""(table, row, col) of a cell."""
+
+
+@dataclass(frozen=True)
+class _Relation:
+    """sum(sign * cell) = 0 over cells of year N (offset 0) and year N-1 (offset -1)."""
+
+    rule: str
+    text: str
+    terms: tuple[tuple[int, int, Key], ...]
+    """(sign, year offset, cell), the first term being the cell the relation computes."""
+
+
+def _relations() -> list[_Relation]:
+    relations = []
+    for row in ("rules", "normative"):
+        relations.append(_Relation(
+            "t2.roll_forward", "现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数",
+            ((1, 0, ("t2", row, "in_force")), (-1, -1, ("t2", row, "in_force")),
+             (-1, 0, ("t2", row, "issued")), (1, 0, ("t2", row, "repealed")))))
+    for row in ("licensing", "other_services", "punishment", "coercion", "fees"):
+        relations.append(_Relation(
+            "t2.prev_count", "上一年项目数量 = 上年报告的上一年项目数量 + 上年报告的本年增/减",
+            ((1, 0, ("t2", row, "prev_count")), (-1, -1, ("t2", row, "prev_count")),
+             (-1, -1, ("t2", row, "change")))))
+    for col in T3_COLS:
+        relations.append(_Relation(
+            "t3.carry", "上年结转 = 上年报告的结转下年度",
+            ((1, 0, ("t3", "carried_over", col)), (-1, -1, ("t3", "carried_forward", col)))))
+    return relations
+
+
+RELATIONS = _relations()
+_T2_ROWS = {spec.key: spec.label for spec in T2_2019 + T2_2021}
+_ROWS = sorted({(table, row) for relation in RELATIONS for _, _, (table, row, _) in relation.terms})
+_MAX_SUPPORT = 10_000
+_MAX_SOLUTIONS = 200_000
+
+
+@dataclass(eq=False)
+class _Run:
+    """One stored run of run-together cells: its candidate splits, narrowed by the relations."""
+
+    year: int
+    split: SplitCandidates
+    cells: dict[Key, StoredFigure]
+    domain: list[int] = field(default_factory=list)
+
+    def position(self, key: Key) -> int:
+        return self.split.cells.index(key[1:])
+
+
+@dataclass(frozen=True)
+class _Equation:
+    relation: _Relation
+    year: int
+    operands: tuple[tuple[int, int, StoredFigure, _Run | None], ...]
+    """(sign, year, stored cell, the run it belongs to or None when the cell was read)."""
+
+    @property
+    def runs(self) -> list[_Run]:
+        return list(dict.fromkeys(run for *_, run in self.operands if run is not None))
+
+    def holds(self, choice: dict[int, int]) -> bool:
+        """`choice`: reading index by id of run."""
+        total = 0
+        for sign, _, cell, run in self.operands:
+            value = cell.value if run is None else run.split.readings[choice[id(run)]][run.position(_key(cell))]
+            if value is None:
+                return False
+            total += sign * value
+        return total == 0
+
+
+class CrossYearReader:
+    """Cells of run-together digits that the agency's other years decide (see the module doc)."""
+
+    def __init__(self, store: FigureStore) -> None:
+        self.store = store
+
+    def read(self, agency: str) -> dict[tuple[int, str, str, str], StoredFigure]:
+        """The decided cells by (year, table, row, col): the stored cell with its value and
+        `read_across` set. Cells that stay uncertain are not in the result."""
+        runs, equations = self._equations(agency)
+        # A relation that no split satisfies shows that the agency's own figures break it between
+        # those two years (a misprint, a recount): it says nothing about the splits and is set aside.
+        equations = [equation for equation in equations if _solve(equation.runs, [equation]) is not None]
+        decided: dict[tuple[int, str, str, str], StoredFigure] = {}
+        for component in _components(runs, equations):
+            used = [equation for equation in equations if set(equation.runs) <= set(component)]
+            chosen = _solve(component, used)
+            if chosen is None:
+                continue
+            for run in component:
+                readings = [run.split.readings[index] for index in chosen[id(run)]]
+                for key, cell in run.cells.items():
+                    values = {reading[run.position(key)] for reading in readings}
+                    if len(values) == 1 and None not in values and cell.value is None:
+                        value = values.pop()
+                        decided[(run.year, *key)] = replace(cell, value=value, raw=str(value), uncertain=None)
+        return {where: replace(cell, read_across=self._provenance(cell, runs, equations, decided))
+                for where, cell in decided.items()}
+
+    def _equations(self, agency: str) -> tuple[list[_Run], list[_Equation]]:
+        by_year: dict[int, dict[Key, StoredFigure]] = {}
+        reports: dict[int, set[str]] = {}
+        for cell in self.store.agency_rows(agency, _ROWS):
+            by_year.setdefault(cell.year, {})[_key(cell)] = cell
+            reports.setdefault(cell.year, set()).add(cell.report_id)
+        # Two stored reports for one year (a duplicate, a correction): neither year is used.
+        by_year = {year: cells for year, cells in by_year.items() if len(reports[year]) == 1}
+        runs: dict[tuple[str, str, tuple], _Run] = {}
+        for year, cells in by_year.items():
+            for key, cell in cells.items():
+                if cell.split is not None and cell.value is None:
+                    run = runs.setdefault((cell.report_id, cell.split.printed, cell.split.cells),
+                                          _Run(year, cell.split, {}, list(range(len(cell.split.readings)))))
+                    run.cells[key] = cell
+        run_of = {(run.year, key): run for run in runs.values() for key in run.cells}
+        equations = []
+        for year in sorted(by_year):
+            if year - 1 not in by_year:
+                continue
+            for relation in RELATIONS:
+                operands = []
+                for sign, offset, key in relation.terms:
+                    cell = by_year[year + offset].get(key)
+                    run = run_of.get((year + offset, key))
+                    if cell is None or (cell.value is None and run is None):
+                        break  # blank, unread or not printed: the relation cannot be used
+                    operands.append((sign, year + offset, cell, run))
+                else:
+                    if any(run is not None for *_, run in operands):
+                        equations.append(_Equation(relation, year, tuple(operands)))
+        return list(runs.values()), equations
+
+    def _provenance(self, cell: StoredFigure, runs: list[_Run], equations: list[_Equation],
+                    decided: dict[tuple[int, str, str, str], StoredFigure]) -> ReadAcross:
+        run = next(run for run in runs if run.year == cell.year and _key(cell) in run.cells)
+        touching = [equation for equation in equations if run in equation.runs]
+        supporting: dict[tuple, StoredFigure] = {}
+        for equation in touching:
+            for _, year, operand, _ in equation.operands:
+                if operand.report_id != cell.report_id:
+                    supporting[(year, *_key(operand))] = decided.get((year, *_key(operand)), operand)
+        years = tuple(sorted({year for year, *_ in supporting}))
+        rules = tuple(dict.fromkeys(equation.relation.rule for equation in touching))
+        relations = "；".join(dict.fromkeys(equation.relation.text for equation in touching))
+        shown = "、".join(str(year) for year in years)
+        note = f"连写数字“{run.split.printed}”按与{shown}年报告的勾稽关系（{relations}）拆分"
+        return ReadAcross(run.split.printed, rules, years, note, tuple(supporting.values()))
+
+
+def _key(cell: StoredFigure) -> Key:
+    return (cell.table, cell.row, cell.col)
+
+
+def _cell_name(cell: StoredFigure) -> str:
+    if cell.table == "t3":
+        row = "上年结转" if cell.row == "carried_over" else "结转下年度"
+        return f"表三{row}（{_COL_NAMES.get(cell.col, cell.col)}）"
+    return f"表二{_T2_ROWS.get(cell.row, cell.row)}{T2_COL_LABELS.get(cell.col, cell.col)}"
+
+
+def _components(runs: list[_Run], equations: list[_Equation]) -> Iterator[list[_Run]]:
+    """Runs linked by equations; a run no equation touches is in none."""
+    parent = {id(run): id(run) for run in runs}
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for equation in equations:
+        linked = equation.runs
+        for run in linked[1:]:
+            parent[root(id(run))] = root(id(linked[0]))
+    touched = {id(run) for equation in equations for run in equation.runs}
+    groups: dict[int, list[_Run]] = {}
+    for run in runs:
+        if id(run) in touched:
+            groups.setdefault(root(id(run)), []).append(run)
+    yield from groups.values()
+
+
+def _solve(component: list[_Run], equations: list[_Equation]) -> dict[int, list[int]] | None:
+    """For each run, the readings that occur in some assignment satisfying every equation; None
+    when no assignment does (the reports contradict each other: nothing is decided) or when there
+    are too many to look at."""
+    domains = {id(run): list(run.domain) for run in component}
+    changed = True
+    while changed:  # arc consistency: drop readings no assignment of an equation's other runs supports
+        changed = False
+        for equation in equations:
+            runs = equation.runs
+            for run in runs:
+                others = [other for other in runs if other is not run]
+                if _product_size(domains, others) > _MAX_SUPPORT:
+                    return None
+                kept = [index for index in domains[id(run)]
+                        if any(equation.holds({id(run): index, **dict(zip(map(id, others), rest, strict=True))})
+                               for rest in itertools.product(*(domains[id(other)] for other in others)))]
+                if len(kept) < len(domains[id(run)]):
+                    domains[id(run)] = kept
+                    changed = True
+                if not kept:
+                    return None
+    if _product_size(domains, component) > _MAX_SOLUTIONS:
+        return None
+    used: dict[int, set[int]] = {id(run): set() for run in component}
+    for assignment in itertools.product(*(domains[id(run)] for run in component)):
+        choice = dict(zip(map(id, component), assignment, strict=True))
+        if all(equation.holds(choice) for equation in equations):
+            for run_id, index in choice.items():
+                used[run_id].add(index)
+    if not any(used.values()):
+        return None
+    return {run_id: sorted(indexes) for run_id, indexes in used.items()}
+
+
+def _product_size(domains: dict[int, list[int]], runs: list[_Run]) -> int:
+    size = 1
+    for run in runs:
+        size *= len(domains[id(run)])
+    return size

@@ -3,6 +3,11 @@
 Every result carries the cells it used, so every number in an answer can be cited. The tools
 are exposed as LangChain tools with typed arguments; the answerer calls them through that
 interface too, so an LLM agent and the deterministic path use the same code.
+
+A cell whose digits ran together is read here, at each request, with the agency's other stored
+years (`qa.crossyear.CrossYearReader`): it comes back with a value and `read_across` saying how,
+or stays unreadable. Nothing of it is stored, so removing or replacing a neighbouring report
+changes the reading at once.
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, Field
 
+from qa.crossyear import CrossYearReader
 from qa.vocabulary import FigureTerm, Vocabulary
-from vectorstore.figure_store import FigureStore, StoredFigure
+from vectorstore.figure_store import FigureStore, ReadAcross, StoredFigure
 
 Number = int | Decimal
 
@@ -42,6 +48,21 @@ class FigureValue:
     def warnings(self) -> list[str]:
         return sorted({rule for cell in self.cells + self.blank for rule in cell.failing})
 
+    @property
+    def read_across(self) -> list[ReadAcross]:
+        """How the cells whose digits ran together were split with other years' reports."""
+        return [cell.read_across for cell in self.cells if cell.read_across is not None]
+
+    @property
+    def supporting(self) -> list[StoredFigure]:
+        """The other years' cells those splits rest on, to be cited beside the figure."""
+        return [cell for reading in self.read_across for cell in reading.supporting]
+
+    @property
+    def reading_notes(self) -> list[str]:
+        """How each such cell was read, in Chinese ("连写数字“693665”按与2022年报告的勾稽关系…拆分")."""
+        return list(dict.fromkeys(reading.note for reading in self.read_across))
+
 
 class FigureQuery(BaseModel):
     agency: str = Field(description="发布机关全称，如 桃江县财政局")
@@ -61,6 +82,7 @@ class FigureTools:
     def __init__(self, store: FigureStore, vocabulary: Vocabulary) -> None:
         self.store = store
         self.terms = {term.name: term for term in vocabulary.figures}
+        self.across_years = CrossYearReader(store)
 
     def lookup(self, agency: str, year: int, figure: str, columns: list[str] | None = None) -> FigureValue:
         return self.across(figure, [year], [agency], columns).get((agency, year)) or FigureValue(
@@ -77,6 +99,7 @@ class FigureTools:
             for col in self._columns(cell.table, cell.cols, columns):
                 for stored in self.store.cells(cell.table, cell.row, col, agencies or None, years or None):
                     found.setdefault((stored.agency, stored.year), []).append(stored)
+        found = self._read_across_years(found)
         values: dict[tuple[str, int], FigureValue] = {}
         for (agency, year), cells in found.items():
             by_row: dict[str, list[StoredFigure]] = {}
@@ -115,6 +138,19 @@ class FigureTools:
                                          description="同一数字在多个机关、多个年度的取值，用于合计、排名、比较、趋势"),
         ]
         return {tool.name: tool for tool in tools}
+
+    def _read_across_years(
+        self, found: dict[tuple[str, int], list[StoredFigure]]
+    ) -> dict[tuple[str, int], list[StoredFigure]]:
+        """Cells of run-together digits replaced by their reading across years, where one exists."""
+        split = {agency for (agency, _), cells in found.items()
+                 if any(cell.split is not None and cell.value is None for cell in cells)}
+        decided = {agency: self.across_years.read(agency) for agency in split}
+        return {
+            (agency, year): [decided.get(agency, {}).get((year, cell.table, cell.row, cell.col), cell)
+                             for cell in cells]
+            for (agency, year), cells in found.items()
+        }
 
     @staticmethod
     def _columns(table: str, alternatives: tuple[str, ...], requested: list[str] | None) -> list[str]:
