@@ -43,9 +43,12 @@ class Citations:
 
     def figure(self, value: FigureValue) -> str:
         marks = []
-        for cell in value.cells + value.blank:
-            self.figures.append(CitedFigure(cell.agency, cell.year, cell.table, cell.row, cell.col,
-                                            _plain(cell.value), cell.raw, cell.page, cell.source))
+        used = value.cells + value.blank
+        # A split of run-together digits decided with other years' reports cites their cells too.
+        for position, cell in enumerate(used + value.supporting):
+            if position < len(used):
+                self.figures.append(CitedFigure(cell.agency, cell.year, cell.table, cell.row, cell.col,
+                                                _plain(cell.value), cell.raw, cell.page, cell.source))
             quote = f"{TABLE_NAMES[cell.table]} {ROW_LABELS.get(cell.row, cell.row)} " \
                     f"{COL_LABELS.get(cell.col) or T2_COL_LABELS.get(cell.col, cell.col)}：{cell.raw or '（空白）'}"
             marks.append(self._add(Citation(cell.source, cell.agency, cell.year, TABLE_SECTIONS[cell.table],
@@ -113,10 +116,12 @@ def _of(column_label: str) -> str:
 
 
 def warnings(values: list[FigureValue]) -> str:
+    notes = list(dict.fromkeys(note for value in values for note in value.reading_notes))
+    read = "\n说明：" + "；".join(notes) + "。" if notes else ""
     rules = sorted({rule for value in values for rule in value.warnings})
     if not rules:
-        return ""
-    return ("\n⚠ 注意：该报告的表格未通过勾稽检查（" + "；".join(rules[:3]) +
+        return read
+    return read + ("\n⚠ 注意：该报告的表格未通过勾稽检查（" + "；".join(rules[:3]) +
             "），以上数字按报告原文照录，请谨慎使用。")
 
 

@@ -80,16 +80,14 @@ class CrossYearChecks:
         for value in values:
             for cell in value.cells + value.blank:
                 found: list[CrossYearCheck] = []
-                if cell.read_across is None and (cell.table, cell.row) == ("t3", "carried_over"):
+                if cell.read_across is not None:
+                    # The relations decided the cell, so they hold by construction; the answer says
+                    # how it was read (FigureValue.reading_notes) instead.
+                    continue
+                if (cell.table, cell.row) == ("t3", "carried_over"):
                     found = self.carry(cell.agency, cell.year, (cell.col,))
                 elif (cell.table, cell.row) == ("t3", "carried_forward"):
                     found = self.carry(cell.agency, cell.year + 1, (cell.col,))
-                if cell.read_across is not None:
-                    key = ("read", cell.agency, cell.year, cell.table, cell.row, cell.col)
-                    if key not in seen:
-                        seen.add(key)
-                        lines.append(f"{cell.year}年{_cell_name(cell)}：{cell.read_across.note}")
-                    continue  # the relation that decided the cell holds by construction
                 elif cell.table == "t2" and cell.col == "in_force":
                     found = [c for c in self.roll_forward(cell.agency, cell.year) if c.where == _T2_NAMES[cell.row]]
                 for check in found:
@@ -301,9 +299,25 @@ class CrossYearReader:
         years = tuple(sorted({year for year, *_ in supporting}))
         rules = tuple(dict.fromkeys(equation.relation.rule for equation in touching))
         relations = "；".join(dict.fromkeys(equation.relation.text for equation in touching))
+        worked = "；".join(filter(None, (_worked(equation, decided) for equation in touching)))
         shown = "、".join(str(year) for year in years)
-        note = f"连写数字“{run.split.printed}”按与{shown}年报告的勾稽关系（{relations}）拆分"
+        note = (f"{cell.year}年{_cell_name(cell)}{cell.value}由连写数字“{run.split.printed}”按与{shown}年报告的"
+                f"勾稽关系拆分读出：{relations}" + (f"（{worked}）" if worked else ""))
         return ReadAcross(run.split.printed, rules, years, note, tuple(supporting.values()))
+
+
+def _worked(equation: _Equation, decided: dict[tuple[int, str, str, str], StoredFigure]) -> str:
+    """The relation with its numbers ("2022年：26 = 25 + 5 − 4"), when every operand is known."""
+    values = []
+    for sign, year, cell, _ in equation.operands:
+        value = decided[(year, *_key(cell))].value if (year, *_key(cell)) in decided else cell.value
+        if value is None:
+            return ""
+        values.append((sign, value))
+    (_, result), *terms = values
+    # The first term is what the relation computes; the others move to the right-hand side.
+    right = "".join(f"{' + ' if -sign > 0 else ' − '}{f'({value})' if value < 0 else value}" for sign, value in terms)
+    return f"{equation.year}年：{result} = {right[3:] if right.startswith(' + ') else right}"
 
 
 def _key(cell: StoredFigure) -> Key:
