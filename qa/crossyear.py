@@ -199,8 +199,11 @@ class _Run:
     cells: dict[Key, StoredFigure]
     domain: list[int] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self._positions = {cell: position for position, cell in enumerate(self.split.cells)}
+
     def position(self, key: Key) -> int:
-        return self.split.cells.index(key[1:])
+        return self._positions[key[1:]]
 
 
 @dataclass(frozen=True)
