@@ -19,7 +19,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, delete, func, select, update
+from sqlalchemy import Float, and_, bindparam, case, cast, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
@@ -113,13 +113,12 @@ class LexicalIndex:
             weights = self._weights(connection, corpus, sorted(set(query_tokens)))
             if not weights:
                 return []
-            scores, order = self._scores(connection, corpus, query_tokens, weights, filters)
-            best = sorted(scores, key=lambda chunk_id: (-scores[chunk_id], order[chunk_id]))[:top_k]
+            best = connection.execute(self._best(corpus, query_tokens, weights, filters, top_k)).all()
             found = {row.id: row for row in connection.execute(
                 select(lexical_chunks.c.id, lexical_chunks.c.text, lexical_chunks.c.meta)
-                .where(lexical_chunks.c.id.in_(best)))}
-        return [Hit(Chunk.from_metadata(chunk_id, found[chunk_id].text, json.loads(found[chunk_id].meta)),
-                    scores[chunk_id]) for chunk_id in best]
+                .where(lexical_chunks.c.id.in_([chunk_id for chunk_id, _ in best])))}
+        return [Hit(Chunk.from_metadata(chunk_id, found[chunk_id].text, json.loads(found[chunk_id].meta)), score)
+                for chunk_id, score in best]
 
     def _weights(self, connection: Connection, corpus: _Corpus, tokens: list[str]) -> dict[str, float]:
         frequencies = connection.execute(
@@ -133,22 +132,26 @@ class LexicalIndex:
                 weights[token] = weight
         return weights
 
-    def _scores(self, connection, corpus, query_tokens, weights, filters):
-        query = (
-            select(lexical_postings.c.chunk_id, lexical_postings.c.token, lexical_postings.c.count,
-                   lexical_chunks.c.length, lexical_chunks.c.report_id, lexical_chunks.c.position)
-            .join(lexical_chunks, lexical_chunks.c.id == lexical_postings.c.chunk_id)
-            .where(lexical_postings.c.token.in_(list(weights)), *_conditions(filters))
-        )
+    @staticmethod
+    def _best(corpus: _Corpus, query_tokens: list[str], weights: dict[str, float], filters: SearchFilters,
+              top_k: int):
+        """The top chunks with their BM25 scores, summed in the database: only `top_k` rows come back,
+        however many postings the query's tokens have (tens of thousands with a national corpus).
+        Ties keep the index's order (report, then position in it)."""
         repeats = Counter(token for token in query_tokens if token in weights)
-        scores: dict[str, float] = {}
-        order: dict[str, tuple[str, int]] = {}
-        for chunk_id, token, count, length, report_id, position in connection.execute(query):
-            norm = K1 * (1 - B + B * length / corpus.average_length)
-            scores[chunk_id] = scores.get(chunk_id, 0.0) + repeats[token] * (
-                weights[token] * count * (K1 + 1) / (count + norm))
-            order[chunk_id] = (report_id, position)
-        return scores, order
+        postings, chunks = lexical_postings.c, lexical_chunks.c
+        token_weight = case({token: repeats[token] * weights[token] for token in weights}, value=postings.token)
+        count = cast(postings.count, Float)
+        norm = K1 * (1 - B) + (K1 * B / corpus.average_length) * cast(chunks.length, Float)
+        score = func.sum(token_weight * count * (K1 + 1) / (count + norm)).label("score")
+        return (
+            select(postings.chunk_id, score)
+            .join(lexical_chunks, chunks.id == postings.chunk_id)
+            .where(postings.token.in_(list(weights)), *_conditions(filters))
+            .group_by(postings.chunk_id, chunks.report_id, chunks.position)
+            .order_by(score.desc(), chunks.report_id, chunks.position)
+            .limit(top_k)
+        )
 
     def _corpus_now(self, connection: Connection) -> _Corpus:
         """Corpus totals, and the average idf, recomputed only when another write has happened."""

@@ -83,7 +83,8 @@ def test_filters_choose_among_the_same_scores(database_url, report_chunks):
     without = index.search(QUERIES[4], 500, SearchFilters(excluded_reports=("r1",)))
 
     assert hebei_2022 and {(h.chunk.agency, h.chunk.year) for h in hebei_2022} == {("河北省教育厅", 2022)}
-    assert all(everything[h.chunk.id] == h.score for h in hebei_2022 + without)
+    # Sums in the database may add the same terms in another order: equal to the last bits or so.
+    assert all(everything[h.chunk.id] == pytest.approx(h.score, rel=1e-12) for h in hebei_2022 + without)
     assert "r1" not in {h.chunk.report_id for h in without} and without
 
 
