@@ -3,19 +3,26 @@ report is uploaded again and again in the background. Reports req/s, errors and 
 per endpoint.
 
 Usage: python bench/load_test.py --data-dir data/bench [--clients 50] [--seconds 60] [--no-uploads]
-                                 [--shared]
+                                 [--shared] [--no-cache] [--questions retrieval|all]
 (the data directory must already hold the corpus: run bench/retrieval_eval.py once)
 
 Embedded (default): one `nianbao serve` owns the data directory; uploads are ingested by it.
 --shared: the deployment of docs/deploy.md, started here: a PostgreSQL cluster and a `chroma run`
 server (the data directory is copied into them with `nianbao migrate`), `nianbao serve --workers 2`
 and one `nianbao worker`; uploads are queued as jobs.
+
+Questions are drawn at random from bench/questions/retrieval.jsonl (143 texts, as in every earlier
+run), or with --questions all from every question set there (812 different texts); the report says
+how many requests repeated an earlier text (popular questions repeat on a real site, and the servers
+remember answers). --no-cache turns the servers' answer and query-vector caches off, so that every
+request is computed: the capacity for questions never seen.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import subprocess
@@ -31,18 +38,29 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.index_perf import percentile  # noqa: E402
-from bench.retrieval_eval import load_questions  # noqa: E402
 from tests.servers import free_port, postgres_server, running  # noqa: E402
 
 TOKEN = "load-test-admin-token"
+QUESTION_SETS = {"retrieval": ("retrieval",), "all": ("answers", "blind", "dev", "retrieval")}
 
 
-async def client(base: str, questions: list[str], deadline: float, latencies: dict, errors: Counter, seed: int):
+def load_questions(which: str = "retrieval") -> list[str]:
+    texts = []
+    for name in QUESTION_SETS[which]:
+        for line in (ROOT / "bench" / "questions" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                texts.append(json.loads(line)["question"])
+    return sorted(set(texts))
+
+
+async def client(base: str, questions: list[str], deadline: float, latencies: dict, errors: Counter, seed: int,
+                 asked: list[str]):
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=base, timeout=120) as http:
         while time.monotonic() < deadline:
             kind = rng.choices(["ask", "search", "figures"], weights=[5, 4, 1])[0]
             question = rng.choice(questions)
+            asked.append(question)
             start = time.perf_counter()
             try:
                 if kind == "ask":
@@ -80,26 +98,30 @@ def reingest_loop(base: str, corpus: Path, deadline: float, errors: Counter, lat
     return rounds
 
 
-async def load(base: str, args) -> tuple[dict, Counter, int]:
-    questions = [q["question"] for q in load_questions()]
+async def load(base: str, args) -> tuple[dict, Counter, int, list[str]]:
+    questions = load_questions(args.questions)
     deadline = time.monotonic() + args.seconds
     latencies: dict[str, list[float]] = {}
     errors: Counter = Counter()
-    clients = [client(base, questions, deadline, latencies, errors, seed) for seed in range(args.clients)]
+    asked: list[str] = []
+    clients = [client(base, questions, deadline, latencies, errors, seed, asked) for seed in range(args.clients)]
     if args.no_uploads:
         await asyncio.gather(*clients)
-        return latencies, errors, 0
+        return latencies, errors, 0, asked
     ingest = asyncio.to_thread(reingest_loop, base, Path(args.corpus), deadline, errors, latencies)
     rounds, *_ = await asyncio.gather(ingest, *clients)
-    return latencies, errors, rounds
+    return latencies, errors, rounds, asked
 
 
-def report(args, latencies: dict, errors: Counter, rounds: int) -> None:
+def report(args, latencies: dict, errors: Counter, rounds: int, asked: list[str]) -> None:
     reads = {name: values for name, values in latencies.items() if name != "upload"}
     total = sum(len(values) for values in reads.values())
     setup = "2 API workers + 1 queue worker on PostgreSQL + Chroma server" if args.shared else "embedded, 1 process"
     print(f"{setup}; {args.clients} clients for {args.seconds} s, {rounds} uploads meanwhile: "
           f"{total} reads ({total / args.seconds:.1f}/s), errors {sum(errors.values())} {dict(errors)}")
+    repeated = len(asked) - len(set(asked))
+    print(f"  questions: {len(set(asked))} different texts, {repeated} requests ({repeated / max(len(asked), 1):.0%}) "
+          f"repeated an earlier one; server caches {'off' if args.no_cache else 'on'}")
     everything = [value for values in reads.values() for value in values]
     for name, values in [*sorted(latencies.items()), ("all reads", everything)]:
         print(f"  {name:<9} n={len(values):>5} {len(values) / args.seconds:6.1f}/s  "
@@ -110,6 +132,8 @@ def report(args, latencies: dict, errors: Counter, rounds: int) -> None:
 async def main_async(args) -> int:
     os.environ["NIANBAO_RATE_LIMIT_PER_MINUTE"] = "0"
     os.environ["NIANBAO_ADMIN_TOKEN"] = TOKEN
+    if args.no_cache:
+        os.environ["NIANBAO_ANSWER_CACHE_SIZE"] = os.environ["NIANBAO_QUERY_CACHE_SIZE"] = "0"
     port = free_port()
     nianbao = [sys.executable, "-m", "nianbao.cli", "--data-dir", args.data_dir]
     if not args.shared:
@@ -145,6 +169,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--no-uploads", action="store_true", help="the same load without uploads")
     parser.add_argument("--shared", action="store_true", help="PostgreSQL + Chroma server, 2 API workers, 1 worker")
+    parser.add_argument("--no-cache", action="store_true", help="servers remember no answers or query vectors")
+    parser.add_argument("--questions", choices=sorted(QUESTION_SETS), default="retrieval")
     return asyncio.run(main_async(parser.parse_args()))
 
 
