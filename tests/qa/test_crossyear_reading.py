@@ -12,9 +12,13 @@ other report. Real corpus reports throughout:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from ingest.model import SplitCandidates, Uncertain
 from ingest.reader import read_report
+from ingest.template import T3_COLS
 from nianbao.container import Container
 from nianbao.settings import Settings
 from qa.crossyear import CrossYearReader
@@ -109,6 +113,27 @@ def test_2019_format_counts_carry_from_one_year_to_the_next(store):
     assert (2020, "t2", "licensing", "change") not in decided  # 2021 has no such column to tell
     for (year, table, row, col), value in decided.items():
         assert truth_value("010" if year == 2019 else "011", table, row, col) == value
+
+
+def test_a_carried_over_row_is_decided_by_the_previous_years_carried_forward_row(store):
+    # No corpus row of table 三 stays ambiguous after the table's own 勾稽 rules, so the ambiguity is
+    # made here: 平潭 2022 as read, its 上年结转 row (1 0 0 0 0 0 1 as printed) replaced by two
+    # candidate readings. 2021's 结转下年度 row (printed 1 0 0 0 0 0 1) decides it (t3.carry).
+    _store(store, "012_pingtan-2021.txt")
+    report = read_report(corpus_reports() / "013_pingtan-2022.txt")
+    cells = tuple(("carried_over", col) for col in T3_COLS)
+    split = SplitCandidates("t3", cells, "1 1", ((1, 0, 0, 0, 0, 0, 1), (0, 1, 0, 0, 0, 0, 1)))
+    report.figures = [replace(f, value=None, raw="") if (f.table, f.row) == ("t3", "carried_over") else f
+                      for f in report.figures]
+    report.uncertain += [Uncertain("t3", row, col, "连写数字有多种拆分", split) for row, col in cells]
+    store.begin("013", "013_pingtan-2022.txt", "013", report)
+    store.complete("013", report, 0)
+    decided = CrossYearReader(store).read(PINGTAN)
+    assert {key[3]: cell.value for key, cell in decided.items() if key[1] == "t3"} == dict(
+        zip(T3_COLS, (1, 0, 0, 0, 0, 0, 1), strict=True))
+    reading = decided[(2022, "t3", "carried_over", "natural_person")].read_across
+    assert reading.rules == ("t3.carry",) and "2022年：1 = 1" in reading.note
+    assert {(c.year, c.row, c.col) for c in reading.supporting} == {(2021, "carried_forward", col) for col in T3_COLS}
 
 
 def test_two_stored_reports_for_one_year_decide_nothing(store):
