@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ingest.model import SplitCandidates
@@ -192,12 +192,11 @@ _MAX_SOLUTIONS = 200_000
 
 @dataclass(eq=False)
 class _Run:
-    """One stored run of run-together cells: its candidate splits, narrowed by the relations."""
+    """One stored run of run-together cells of one report: its candidate splits and its uncertain cells."""
 
     year: int
     split: SplitCandidates
     cells: dict[Key, StoredFigure]
-    domain: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._positions = {cell: position for position, cell in enumerate(self.split.cells)}
@@ -270,7 +269,7 @@ class CrossYearReader:
             for key, cell in cells.items():
                 if cell.split is not None and cell.value is None:
                     run = runs.setdefault((cell.report_id, cell.split.printed, cell.split.cells),
-                                          _Run(year, cell.split, {}, list(range(len(cell.split.readings)))))
+                                          _Run(year, cell.split, {}))
                     run.cells[key] = cell
         run_of = {(run.year, key): run for run in runs.values() for key in run.cells}
         equations = []
@@ -360,7 +359,7 @@ def _solve(component: list[_Run], equations: list[_Equation]) -> dict[int, list[
     """For each run, the readings that occur in some assignment satisfying every equation; None
     when no assignment does (the reports contradict each other: nothing is decided) or when there
     are too many to look at."""
-    domains = {id(run): list(run.domain) for run in component}
+    domains = {id(run): list(range(len(run.split.readings))) for run in component}
     changed = True
     while changed:  # arc consistency: drop readings no assignment of an equation's other runs supports
         changed = False
