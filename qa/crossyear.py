@@ -186,8 +186,10 @@ def _relations() -> list[_Relation]:
 RELATIONS = _relations()
 _T2_ROWS = {spec.key: spec.label for spec in T2_2019 + T2_2021}
 _ROWS = sorted({(table, row) for relation in RELATIONS for _, _, (table, row, _) in relation.terms})
-_MAX_SUPPORT = 10_000
-_MAX_SOLUTIONS = 200_000
+# Bounds on the work of one read (it runs inside a request): a relation links at most two runs
+# (years N-1 and N), each keeping at most ingest.tables.MAX_KEPT_READINGS (200) readings; real cases stay far below.
+_MAX_SUPPORT = 1_000
+_MAX_SOLUTIONS = 20_000
 
 
 @dataclass(eq=False)
