@@ -54,7 +54,7 @@ def load_questions(which: str = "retrieval") -> list[str]:
 
 
 async def client(base: str, questions: list[str], deadline: float, latencies: dict, errors: Counter, seed: int,
-                 asked: list[str]):
+                 asked: list[str], timeline: list[tuple[float, float]]):
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=base, timeout=120) as http:
         while time.monotonic() < deadline:
@@ -74,9 +74,11 @@ async def client(base: str, questions: list[str], deadline: float, latencies: di
             except httpx.HTTPError as error:
                 errors[f"{kind} {type(error).__name__}"] += 1
             latencies.setdefault(kind, []).append((time.perf_counter() - start) * 1000)
+            timeline.append((time.monotonic(), (time.perf_counter() - start) * 1000))
 
 
-def reingest_loop(base: str, corpus: Path, deadline: float, errors: Counter, latencies: dict) -> int:
+def reingest_loop(base: str, corpus: Path, deadline: float, errors: Counter, latencies: dict,
+                  finished: list[float]) -> int:
     """Upload while serving, through the upload API: one report alternates between two versions,
     each replacing the other. A queued upload is followed to its end before the next one."""
     original = (corpus / "reports" / "014_pingtan-2023.txt").read_bytes()
@@ -94,26 +96,32 @@ def reingest_loop(base: str, corpus: Path, deadline: float, errors: Counter, lat
                 result = job.get("outcome") or {"status": job["status"]}
             if result["status"] not in ("ingested", "replaced", "unchanged"):
                 errors[f"upload {result['status']}"] += 1
+            finished.append(time.monotonic())
             rounds += 1
     return rounds
 
 
-async def load(base: str, args) -> tuple[dict, Counter, int, list[str]]:
+async def load(base: str, args) -> tuple:
     questions = load_questions(args.questions)
     deadline = time.monotonic() + args.seconds
     latencies: dict[str, list[float]] = {}
     errors: Counter = Counter()
     asked: list[str] = []
-    clients = [client(base, questions, deadline, latencies, errors, seed, asked) for seed in range(args.clients)]
+    timeline: list[tuple[float, float]] = []
+    finished: list[float] = []
+    start = time.monotonic()
+    clients = [client(base, questions, deadline, latencies, errors, seed, asked, timeline)
+               for seed in range(args.clients)]
     if args.no_uploads:
         await asyncio.gather(*clients)
-        return latencies, errors, 0, asked
-    ingest = asyncio.to_thread(reingest_loop, base, Path(args.corpus), deadline, errors, latencies)
+        return latencies, errors, 0, asked, timeline, start, finished
+    ingest = asyncio.to_thread(reingest_loop, base, Path(args.corpus), deadline, errors, latencies, finished)
     rounds, *_ = await asyncio.gather(ingest, *clients)
-    return latencies, errors, rounds, asked
+    return latencies, errors, rounds, asked, timeline, start, finished
 
 
-def report(args, latencies: dict, errors: Counter, rounds: int, asked: list[str]) -> None:
+def report(args, latencies: dict, errors: Counter, rounds: int, asked: list[str],
+           timeline: list[tuple[float, float]], start: float, finished: list[float]) -> None:
     reads = {name: values for name, values in latencies.items() if name != "upload"}
     total = sum(len(values) for values in reads.values())
     setup = "2 API workers + 1 queue worker on PostgreSQL + Chroma server" if args.shared else "embedded, 1 process"
@@ -127,6 +135,14 @@ def report(args, latencies: dict, errors: Counter, rounds: int, asked: list[str]
         print(f"  {name:<9} n={len(values):>5} {len(values) / args.seconds:6.1f}/s  "
               f"p50 {percentile(values, 0.5):7.0f} ms  p95 {percentile(values, 0.95):7.0f} ms  "
               f"p99 {percentile(values, 0.99):7.0f} ms")
+    if timeline:  # where the slow reads fall: warming up, or after an upload changed the data
+        windows: dict[int, list[float]] = {}
+        for moment, latency in timeline:
+            windows.setdefault(int((moment - start) // 10), []).append(latency)
+        done = ", ".join(f"{moment - start:.0f}" for moment in finished)
+        print("  reads p95 per 10 s: " + "  ".join(f"{percentile(values, 0.95):.0f}"
+                                                   for _, values in sorted(windows.items())) + " ms"
+              + (f"; uploads done at {done} s" if finished else ""))
 
 
 async def main_async(args) -> int:
