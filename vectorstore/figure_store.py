@@ -130,7 +130,8 @@ class FigureStore:
                     ],
                 )
             connection.execute(
-                update(reports).where(reports.c.id == report_id).values(status="complete", chunks=chunk_count)
+                update(reports).where(reports.c.id == report_id).values(
+                    status="complete", chunks=chunk_count, ingested_at=self._now(connection))
             )
 
     def supersede(self, report_id: str) -> None:
@@ -234,12 +235,23 @@ class FigureStore:
                 for r in self._read(query.order_by(reports.c.agency, reports.c.year))]
 
     def version(self) -> tuple:
-        """Two reads, in any processes, give the same version only when the same reports are stored in
-        the same states: each begin, completion, replacement and removal moves the count of some
-        status, and a new `begin` moves the newest `ingested_at`. Answer caches key on it."""
+        """Two reads, in any processes, give the same version only when the same reports are complete
+        or superseded: a completion moves the newest `ingested_at` (set then, by one clock for every
+        process), and a replacement or removal lowers the count of a status while nothing but a
+        completion raises one. Pending reports are left out: nothing is answered from them, so an
+        upload that has only begun leaves every cached answer valid. Answer caches key on it."""
         rows = self._read(select(reports.c.status, func.count(), func.max(reports.c.ingested_at))
+                          .where(reports.c.status != "pending")
                           .group_by(reports.c.status).order_by(reports.c.status))
         return tuple((status, count, str(newest)) for status, count, newest in rows)
+
+    @staticmethod
+    def _now(connection):
+        # PostgreSQL's own clock, so that workers on machines whose clocks differ still order their
+        # completions; SQLite serves one machine, and its CURRENT_TIMESTAMP only has whole seconds.
+        if connection.dialect.name == "postgresql":
+            return func.clock_timestamp()
+        return datetime.now(UTC)
 
     def figure_count(self) -> int:
         return self._read(select(func.count()).select_from(figures))[0][0]
