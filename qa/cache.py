@@ -22,12 +22,16 @@ Value = TypeVar("Value")
 
 
 class ResultCache:
-    """A bounded least-recently-used map for one data version; `size` 0 remembers nothing."""
+    """A bounded least-recently-used map for one data version; `size` 0 remembers nothing.
+
+    Concurrent requests for the same key wait for the one that computes it instead of computing it
+    again: when a popular question arrives from many pages at once, it is answered once."""
 
     def __init__(self, size: int, version: Callable[[], Hashable]) -> None:
         self.size = size
         self._version = version
         self._entries: OrderedDict[Hashable, object] = OrderedDict()
+        self._computing: dict[Hashable, threading.Event] = {}
         self._seen_version: Hashable = None
         self._lock = threading.Lock()
 
@@ -35,21 +39,39 @@ class ResultCache:
         if self.size == 0:
             return compute()
         version = self._version()
-        with self._lock:
-            if version != self._seen_version:
-                self._entries.clear()
-                self._seen_version = version
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]  # type: ignore[return-value]
-        # Computed outside the lock: concurrent requests must not queue behind one slow answer.
-        value = compute()
-        with self._lock:
-            if version == self._seen_version:
-                self._entries[key] = value
-                while len(self._entries) > self.size:
-                    self._entries.popitem(last=False)
-        return value
+        full_key = (version, key)
+        while True:
+            with self._lock:
+                if version != self._seen_version:
+                    self._entries.clear()
+                    self._seen_version = version
+                if key in self._entries:
+                    self._entries.move_to_end(key)
+                    return self._entries[key]  # type: ignore[return-value]
+                running = self._computing.get(full_key)
+                if running is None:
+                    running = self._computing[full_key] = threading.Event()
+                    break
+            # Another request computes this answer: wait for it, then read it (or compute it
+            # ourselves if it failed or the data changed meanwhile).
+            running.wait()
+            with self._lock:
+                if key in self._entries and version == self._seen_version:
+                    self._entries.move_to_end(key)
+                    return self._entries[key]  # type: ignore[return-value]
+            return compute()
+        try:
+            value = compute()  # outside the lock: other questions must not queue behind this one
+            with self._lock:
+                if version == self._seen_version:
+                    self._entries[key] = value
+                    while len(self._entries) > self.size:
+                        self._entries.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                del self._computing[full_key]
+            running.set()
 
     def __len__(self) -> int:
         return len(self._entries)

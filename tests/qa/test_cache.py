@@ -3,6 +3,8 @@ data it was composed from, whichever process changed that data."""
 
 from __future__ import annotations
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -99,3 +101,41 @@ def test_concurrent_callers_get_their_own_answers(fresh):
     for question, answer in zip(questions, answers, strict=True):
         year = "2022" if "2022" in question else "2023"
         assert all(citation.year == int(year) for citation in answer.citations), answer.answer
+
+
+def test_the_same_question_asked_at_once_from_many_pages_is_computed_once():
+    cache = ResultCache(10, version=lambda: 1)
+    calls = []
+    started = threading.Event()
+
+    def slow_answer():
+        calls.append(1)
+        started.set()
+        time.sleep(0.3)  # long enough for every other caller to arrive while it runs
+        return "answer"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        first = pool.submit(cache.get_or_compute, "q", slow_answer)
+        started.wait()
+        others = [pool.submit(cache.get_or_compute, "q", slow_answer) for _ in range(7)]
+        results = [first.result(), *(other.result() for other in others)]
+    assert results == ["answer"] * 8
+    assert len(calls) == 1
+
+
+def test_a_failed_computation_lets_the_waiting_callers_compute_for_themselves():
+    cache = ResultCache(10, version=lambda: 1)
+    started = threading.Event()
+
+    def failing():
+        started.set()
+        time.sleep(0.2)
+        raise RuntimeError("store unavailable")
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(cache.get_or_compute, "q", failing)
+        started.wait()
+        second = pool.submit(cache.get_or_compute, "q", lambda: "answer")
+        with pytest.raises(RuntimeError):
+            first.result()
+        assert second.result() == "answer"
