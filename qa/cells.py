@@ -129,7 +129,8 @@ def _entries(vocabulary: Vocabulary, synonyms: dict[str, list[str]]) -> list[Cat
             group = ""
         label = _ORDINAL.sub("", parts[-1])
         if spec.key in names:
-            entries.append(CatalogueEntry(spec.key, "t3", label, group, tuple(synonyms.get(spec.key, ()))))
+            entries.append(CatalogueEntry(spec.key, "t3", label, group or _prefix(vocabulary, spec.key, label),
+                                          tuple(synonyms.get(spec.key, ()))))
     for row, label in T4_LABELS.items():
         if row in names:
             entries.append(CatalogueEntry(row, "t4", label, "行政诉讼" if row.startswith("suit") else "",
@@ -140,6 +141,12 @@ def _entries(vocabulary: Vocabulary, synonyms: dict[str, list[str]]) -> list[Cat
                     {e.figure for e in entries}:
                 entries.append(CatalogueEntry(term.name, "t2", spec.label, "", tuple(synonyms.get(term.name, ()))))
     return entries
+
+
+def _prefix(vocabulary: Vocabulary, figure: str, label: str) -> str:
+    """What the plain words of a row label stand under ("总计" of "办理结果总计")."""
+    full = next((term.label for term in vocabulary.figures if term.name == figure), label)
+    return full[: -len(label)] if full.endswith(label) and full != label else ""
 
 
 @cache

@@ -19,7 +19,8 @@ from qa.understanding import AgencyDirectory, KnownAgency
 from qa.vocabulary import FigureTerm, Vocabulary
 
 _PIECES = re.compile(r"[？?。；;！!，,\n]")
-_JOINS = re.compile(r"以及|加上|和|与|及|、|跟|同|加(?!起来)")
+# "及" joins, except inside a word (危及, 涉及, 及时).
+_JOINS = re.compile(r"以及|加上|和|与|(?<![危涉])及(?!时)|、|跟|同|加(?!起来)")
 _AGENCY_JOINS = re.compile(r"以及|和|与|及|、|跟|同|相比|对比|比较|比")
 _SHARE = ("占比", "比例", "百分之", "比重", "占")
 _DIFF = re.compile(r"多几|少几|差多少|差几|相差|多多少|少多少|变化|增加或减少|增加还是减少|多了还是少了|多还是少|差距"
@@ -156,6 +157,9 @@ class RulePlanner:
                 found.append((mention, term))
         if not found and (term := self.vocabulary.figure(text)) is not None:
             found.append((text, term))
+        if any(not term.generic for _, term in found):
+            # "申请了多少" split off a label by its own "、" names no figure of its own
+            found = [(mention, term) for mention, term in found if not term.generic]
         # One group named: its reason may have been split off by a join ("危及国家安全、社会稳定").
         terms = [self._refined(text if len(found) == 1 else mention, term) for mention, term in found]
         if not terms and "申请" in text and self.vocabulary.column(text, "t3") is not None:
@@ -178,8 +182,10 @@ class RulePlanner:
         terms = tuple(_term(t, column) for t in part.terms)
         years = tuple(time.years) or ((max(available),) if available else ())
         many_agencies = len(names) >= 2
+        # Added only when the question says so: "总数" beside "分别/各" is each one's count, listed.
         sums = self.vocabulary.cue("sum", clause) or self.vocabulary.cue("sum", text) or (
-            any(word in clause for word in _SUM_EXTRA) and not any(cue in clause for cue in _SHARE))
+            any(word in clause for word in _SUM_EXTRA) and not any(cue in clause for cue in _SHARE)
+            and not any(word in clause for word in _LIST))
         operation: Operation = "lookup"
         across = ""
         whole = None

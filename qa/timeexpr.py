@@ -19,7 +19,7 @@ _DASH = r"\s*(?:年度?)?\s*(?:到|至|—+|–|-|~|～|－)\s*"
 _RANGE = re.compile(_YEAR + _DASH + _YEAR)
 _SINGLE = re.compile(_YEAR + r"(?!\d)\s*(?:年|年度)?")
 _SINCE = re.compile(_YEAR + r"\s*年?以来")
-_RECENT = re.compile(r"(?:近|最近|过去)\s*([一二两三四五六七八九十\d]+)\s*(?:个)?年")
+_RECENT = re.compile(r"(?:近|最近|过去|这)\s*([一二两三四五六七八九十\d]+)\s*(?:个)?年")
 # Compared with the year before (not a column such as 上一年项目数量, nor 上年结转).
 _PREVIOUS = re.compile(r"(?:比|较|和|与|跟|同)(?:上一年|前一年|上年|去年)(?!结转)|同比|环比")
 

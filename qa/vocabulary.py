@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,15 +27,56 @@ class FigureTerm:
     unit: str
     phrases: tuple[str, ...]
     requires: tuple[str, ...]
+    """Words that must all occur; "上年|去年" means either of them."""
     cells: tuple[FigureCell, ...]
     excludes: tuple[str, ...] = ()
+    generic: bool = False
+    """The phrases name only what is counted ("申请数量"), not what happened to it: any other term
+    the question names ("部分公开的申请数量", "办完了多少件申请") is the more specific one."""
 
     def matched(self, text: str) -> int:
         """Characters of the question this term accounts for (0: no match)."""
-        if not all(word in text for word in self.requires) or any(word in text for word in self.excludes):
-            return 0
-        found = [phrase for phrase in self.phrases if phrase in text]
-        return sum(map(len, found)) + sum(map(len, self.requires)) if found else 0
+        spans = self.spans(text)
+        return _score(self, spans, text) if spans else 0
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, phrase) of every occurrence of the term's phrases; [] when it does not match."""
+        if not all(_present(word, text) for word in self.requires) or any(word in text for word in self.excludes):
+            return []
+        return [(m.start(), m.start() + len(phrase), phrase) for phrase in self.phrases
+                for m in re.finditer(re.escape(phrase), text)]
+
+
+def _present(word: str, text: str) -> str:
+    """The alternative of `word` ("上年|去年") that occurs in the text, or ""."""
+    return next((alternative for alternative in word.split("|") if alternative in text), "")
+
+
+def _score(term: FigureTerm, spans: list[tuple[int, int, str]], text: str) -> int:
+    return sum(len(phrase) for phrase in {phrase for _, _, phrase in spans}) + sum(
+        len(_present(word, text)) for word in term.requires)
+
+
+def _shadowed(span: tuple[int, int, str], other: tuple[int, int, str]) -> bool:
+    """Two overlapping mentions share words; the one whose own words (outside the shared ones, question
+    words aside) say more is the more specific: "部分|公开" over "公开|了多少", "集中采购|总金额" over
+    "集中|采购", "还没|办完" over "办完". Saying as much, the earlier one carries the qualifier
+    (Chinese puts qualifiers first); starting together, the longer."""
+    if not (other[0] < span[1] and span[0] < other[1]):
+        return False
+    own, theirs = _own_words(span, other), _own_words(other, span)
+    if own != theirs:
+        return theirs > own
+    return other[0] < span[0] or (other[0] == span[0] and other[1] > span[1])
+
+
+_QUESTION_WORDS = re.compile(r"多少|几|了|的|吗|呢")
+
+
+def _own_words(span: tuple[int, int, str], other: tuple[int, int, str]) -> int:
+    start, _, phrase = span
+    outside = phrase[: max(0, other[0] - start)] + phrase[max(0, other[1] - start):]
+    return len(_QUESTION_WORDS.sub("", outside))
 
 
 @dataclass(frozen=True)
@@ -62,16 +104,25 @@ class Vocabulary:
         return best[1] if best[0] else None
 
     def figure(self, text: str) -> FigureTerm | None:
-        """The term the text names. A sub-row named inside its group's wording ("因为不掌握而无法提供的")
-        is the sub-row: a matched term that merely contains another matched term's cells gives way."""
-        scored = [(term.matched(text), -position, term) for position, term in enumerate(self.figures)]
-        matched = [item for item in scored if item[0]]
-        if not matched:
+        """The term the text names. Where mentions of two terms overlap, the one carrying the qualifier
+        wins (see _shadowed); a generic term gives way to any specific one; a sub-row named inside its
+        group's wording ("因为不掌握而无法提供的") is the sub-row: a matched term that merely contains
+        another matched term's cells gives way. Then the term accounting for most characters wins."""
+        found = [(term, position, term.spans(text)) for position, term in enumerate(self.figures)]
+        found = [item for item in found if item[2]]
+        kept = []
+        for term, position, spans in found:
+            others = [span for other, _, own in found if other.name != term.name for span in own]
+            alive = [span for span in spans if not any(_shadowed(span, other) for other in others)]
+            if alive:
+                kept.append((term, position, alive))
+        if any(not term.generic for term, _, _ in kept):
+            kept = [item for item in kept if not item[0].generic]
+        if not kept:
             return None
-        cells = {id(term): {(c.table, c.row) for c in term.cells} for _, _, term in matched}
-        specific = [item for item in matched
-                    if not any(cells[id(other)] < cells[id(item[2])] for _, _, other in matched)]
-        return max(specific, key=lambda item: item[:2])[2]
+        cells = {id(term): {(c.table, c.row) for c in term.cells} for term, _, _ in kept}
+        specific = [item for item in kept if not any(cells[id(other)] < cells[id(item[0])] for other, _, _ in kept)]
+        return max(specific, key=lambda item: (_score(item[0], item[2], text), -item[1]))[0]
 
     def column(self, text: str, table: str) -> ColumnTerm | None:
         for term in self.columns:
@@ -97,6 +148,7 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
             phrases=tuple(entry["phrases"]),
             requires=tuple(entry.get("requires", ())),
             excludes=tuple(entry.get("excludes", ())),
+            generic=entry.get("generic", False),
             cells=tuple(
                 FigureCell(cell[0], cell[1], tuple(cell[2]) if len(cell) > 2 else ()) for cell in entry["cells"]
             ),
