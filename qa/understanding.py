@@ -8,6 +8,7 @@ from typing import Literal
 
 from ingest.gazetteer import Gazetteer
 from ingest.metadata import ABBREVIATIONS
+from qa.timeexpr import read_time
 from qa.vocabulary import ColumnTerm, FigureTerm, Vocabulary
 
 Intent = Literal["lookup", "sum", "rank", "compare", "trend", "share"]
@@ -20,7 +21,7 @@ _GENERIC_ENDINGS = (
 _FOLLOW_UP = re.compile(r"^(?:那|那么|其中|还有|另外|它|这个|该)|呢[？?]?$")
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年?")
 _YEAR_RANGE = re.compile(r"(20\d\d)\s*(?:年)?\s*(?:到|至|-|—|~|～)\s*(20\d\d)")
-_RECENT = re.compile(r"近([一二两三四五六七八九十\d]+)年")
+_RECENT = re.compile(r"(?:近|这)([一二两三四五六七八九十\d]+)年")
 _CHINESE_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -64,8 +65,12 @@ class Frame:
 class AgencyDirectory:
     """The agencies that have reports, with the short names people use for them."""
 
-    def __init__(self, agencies: list[tuple[str, str | None]], gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, agencies: list[tuple[str, str | None]], gazetteer: Gazetteer | None = None,
+                 years_of=None) -> None:
+        """`years_of(name)`: the years an agency has reports for; with it, a place name that fits
+        several agencies prefers those whose reports cover the years the question writes."""
         self.gazetteer = gazetteer or Gazetteer()
+        self.years_of = years_of
         self.known = [self._describe(name, region or "", self.gazetteer) for name, region in agencies if name]
         self._known_places = {place for agency in self.known for place in agency.places}
 
@@ -128,11 +133,25 @@ class AgencyDirectory:
         if placed:
             governments = [agency for agency in placed if agency.is_government]
             mentions_body = any(word in text for word in ("厅", "局", "委员会", "办公室"))
-            return (placed if mentions_body or not governments else governments), None
+            chosen = placed if mentions_body or not governments else governments
+            # "平潭管委会": of the governments there, the one whose own kind of body the text names.
+            named = [agency for agency in chosen if any(
+                body in text and not all(body in other.bodies for other in chosen) for body in agency.bodies)]
+            chosen = named or chosen
+            # "沭阳2023年": the county government has no 2023 report, the one agency there that has wins.
+            return self._covering(chosen, text) or self._covering(placed, text) or chosen, None
         if bodied:
             return bodied, None
         return [], _unknown_place(text)
 
+
+    def _covering(self, agencies: list[KnownAgency], text: str) -> list[KnownAgency]:
+        """The agencies with reports for every year the text writes ([] when none has; all of them
+        when the text writes no year or the directory does not know the years)."""
+        years = set(read_time(text, []).years)
+        if not years or self.years_of is None:
+            return agencies
+        return [agency for agency in agencies if years <= set(self.years_of(agency.name))]
 
     def _places_named(self, text: str) -> set[str]:
         """Real place names (by the gazetteer) written in the text."""
