@@ -27,6 +27,9 @@ MAX_QUESTION_CHARS = 500
 T3_RESULT_FIGURES = {"granted", "partial", "denied", "unable", "not_processed"}
 _QUANTITY = re.compile(r"多少|几|多大|多高")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:万|余|多)?\s*[件个次条篇场份人项家元%起名]")
+# What a table-三/四 figure counts, as the prose of a report names it, and its way of saying "none".
+_COUNTED_NOUNS = {"申请": "request", "复议": "review", "诉讼": "suit", "起诉": "suit"}
+_NONE = re.compile(r"(?:未|没有|没)(?:收到|受理|发生)")
 # Grammar, not phrasing: words that never qualify what is counted.
 _FUNCTION_WORDS = frozenset(
     "多少 几 几件 多少件 件 个 有 是 的 了 年 年度 一共 总共 合计 其中 请问 呢 吗 本年 今年 全年 共 数量 情况 "
@@ -96,7 +99,7 @@ class Answerer:
             known = [(name, where) for name, where in known if region in (where or "") + name]
             if agency is None and len(known) == 1:
                 agency = known[0][0]
-        directory = AgencyDirectory(known, self._gazetteer)
+        directory = AgencyDirectory(known, self._gazetteer, self.store.years_of)
         understanding = Understanding(self.vocabulary, directory, self.store.years_of)
         frame = understanding.understand(text, agency, earlier)
         if any(word in text for word in self.vocabulary.personal):
@@ -326,17 +329,54 @@ class Answerer:
 
     def _without_table(self, frame: Frame, missing: FigureValue, directory: AgencyDirectory) -> Answer:
         """The report does not print the table (pre-2019, or lost at the source): its text may say."""
+        table = {"t2": "表二", "t3": "表三", "t4": "表四"}[frame.figure.cells[0].table]
+        note = f"{missing.agency}{missing.year}年的报告没有刊载{table}，表格中查不到“{missing.label}”。"
+        stated = self._counting_sentences(frame, missing.agency, missing.year, directory)
+        if stated:
+            citations = Citations()
+            text = note + "报告正文中的相关表述：\n" + composer.passages(stated, citations)
+            if not any(_NUMBER.search(sentence) for _, sentence in stated):
+                text += "\n（报告称没有收到，即0件。）"
+            return Answer(text, "documents", citations.figures, citations.items)
         # A sentence about it names the figure in the question's words, or counts something named
         # by a word of its label ("网上申请10件" for 本年新收政府信息公开申请).
         label_words = tuple(word for word in self.segmenter.tokens(frame.figure.label)
                             if len(word) >= 2 and word not in self.vocabulary.generic_words)
         documents = self._documents(frame, directory, required=frame.figure.phrases, counted=label_words)
-        table = {"t2": "表二", "t3": "表三", "t4": "表四"}[frame.figure.cells[0].table]
-        note = f"{missing.agency}{missing.year}年的报告没有刊载{table}，表格中查不到“{missing.label}”。"
         if documents.route == "none":
             return Answer(note + "报告正文中也没有找到相关内容。", "none")
         return Answer(note + "以下是报告正文中的相关内容：\n" + documents.answer, "documents",
                       documents.figures, documents.citations)
+
+    def _counting_sentences(self, frame: Frame, agency: str, year: int, directory: AgencyDirectory) -> list:
+        """The sentence of that report's text that states the figure: it names what the figure
+        counts (申请, 复议, 诉讼…), and states a number of it or that there was none; the one sharing
+        most words with the question wins. Searched within that report only."""
+        named = sorted((frame.figure.label.rfind(word), word) for word in _COUNTED_NOUNS if word in frame.figure.label)
+        if not named:
+            return []
+        # The last of them is what is counted: 被申请行政复议 counts reviews, 本年新收…申请 requests.
+        nouns = [word for word in _COUNTED_NOUNS if _COUNTED_NOUNS[word] == _COUNTED_NOUNS[named[-1][1]]]
+        query = self._topic(frame, frame.text, directory)
+        tokens = set(self.segmenter.tokens(query)) - self.vocabulary.generic_words
+        request = SearchRequest(query=query, agency=agency, year_from=year, year_to=year, top_k=12)
+        candidates = []
+        for order, hit in enumerate(self.search.search(request)):
+            if hit.chunk.kind == "table" or (hit.chunk.agency, hit.chunk.year) != (agency, year):
+                continue
+            for sentence in composer.SENTENCE.findall(hit.chunk.text):
+                sentence = sentence.strip()
+                if len(sentence) < 6 or not _names_own(sentence, nouns):
+                    continue
+                counts = bool(_NUMBER.search(sentence))
+                if not (counts or _NONE.search(sentence)):
+                    continue
+                shared = len(tokens & set(self.segmenter.tokens(sentence)))
+                candidates.append(((shared, counts, -order, -len(sentence)), hit, sentence))
+        if not candidates:
+            return []
+        best = max(candidates, key=lambda item: item[0])
+        return [(best[1], best[2][:160])]
 
     def _documents(
         self,
@@ -393,6 +433,14 @@ class Answerer:
             for key in sorted([name, *(known.places + known.bodies if known else ())], key=len, reverse=True):
                 topic = topic.replace(key, "")
         return topic.strip() or text
+
+
+def _names_own(sentence: str, nouns: list[str]) -> bool:
+    """The sentence names what the figure counts, not another figure's kind of it ("申请" but not
+    only "行政复议申请" or "申请行政复议" when the figure counts requests for information)."""
+    others = [noun for noun in _COUNTED_NOUNS if noun not in nouns]
+    return any(not any(other in sentence[max(0, match.start() - 6): match.end() + 4] for other in others)
+               for noun in nouns for match in re.finditer(noun, sentence))
 
 
 def _counts(sentence: str, words: tuple[str, ...]) -> bool:
