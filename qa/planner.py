@@ -19,8 +19,8 @@ from qa.understanding import AgencyDirectory, KnownAgency
 from qa.vocabulary import FigureTerm, Vocabulary
 
 _PIECES = re.compile(r"[？?。；;！!，,\n]")
-# "及" joins, except inside a word (危及, 涉及, 及时).
-_JOINS = re.compile(r"以及|加上|和|与|(?<![危涉])及(?!时)|、|跟|同|加(?!起来)")
+# "及" and "同" join, except inside a word (危及, 涉及, 及时; 同意, 同比, 同期).
+_JOINS = re.compile(r"以及|加上|和|与|(?<![危涉])及(?!时)|、|跟|同(?![意比期时样])|加(?!起来)")
 _AGENCY_JOINS = re.compile(r"以及|和|与|及|、|跟|同|相比|对比|比较|比")
 _SHARE = ("占比", "比例", "百分之", "比重", "占")
 _DIFF = re.compile(r"多几|少几|差多少|差几|相差|多多少|少多少|变化|增加或减少|增加还是减少|多了还是少了|多还是少|差距"

@@ -110,14 +110,14 @@ class Vocabulary:
         another matched term's cells gives way. Then the term accounting for most characters wins."""
         found = [(term, position, term.spans(text)) for position, term in enumerate(self.figures)]
         found = [item for item in found if item[2]]
+        if any(not term.generic for term, _, _ in found):
+            found = [item for item in found if not item[0].generic]
         kept = []
         for term, position, spans in found:
             others = [span for other, _, own in found if other.name != term.name for span in own]
             alive = [span for span in spans if not any(_shadowed(span, other) for other in others)]
             if alive:
                 kept.append((term, position, alive))
-        if any(not term.generic for term, _, _ in kept):
-            kept = [item for item in kept if not item[0].generic]
         if not kept:
             return None
         cells = {id(term): {(c.table, c.row) for c in term.cells} for term, _, _ in kept}

@@ -106,13 +106,23 @@ def test_siblings_sharing_words_resolve_to_the_one_the_qualifier_names(text, fig
     ("通过其他方式处理的申请有几件", "other_processing"),
     ("一共答复了多少件申请", "total_processed"),
     ("办完了多少件申请", "total_processed"),
+    ("一共办了多少件申请", "total_processed"),
+    ("上一年没处理完的有几件", "carried_over"),
+    ("还在办理中的申请有几件", "carried_forward"),
+    ("公开了一部分的有几件", "partial"),
+    ("信息不存在的有几件", "unable_not_held"),
+    ("申请人没缴费不再处理的有几件", "other_overdue_fee"),
 ])
 def test_a_cell_in_a_citizens_words_resolves_to_that_cell(text, figure):
     assert load_vocabulary().figure(text).name == figure
 
 
-def test_a_reason_with_ji_inside_a_word_is_not_split_into_two_figures(planner, directory):
-    assert planned(planner, directory, "平潭2023年不予公开危及“三安全一稳定”的有几件") == ["denied_security_stability"]
+@pytest.mark.parametrize("text, figure", [
+    ("平潭2023年不予公开危及“三安全一稳定”的有几件", "denied_security_stability"),
+    ("平潭2023年部分同意公开的有几件", "partial"),
+])
+def test_a_join_character_inside_a_word_does_not_split_the_mention(planner, directory, text, figure):
+    assert planned(planner, directory, text) == [figure]
 
 
 def test_answered_requests_are_the_results_total_not_the_requests_received(answering):
