@@ -8,6 +8,9 @@ from decimal import Decimal
 from typing import Literal
 
 Number = int | Decimal
+READER_VERSION = 2
+"""Raised whenever the same file reads into a different Report (2: run-together cells keep their
+candidate splits). A stored report read by an older version is read again when it is next ingested."""
 CheckStatus = Literal["pass", "fail", "not_assessable"]
 
 
@@ -113,6 +116,7 @@ class Report:
     """Where each table with figures is printed in `text` (start, end)."""
     page_starts: list[int] = field(default_factory=list)
     """Offset in `text` where each page begins (PDF only)."""
+    reader_version: int = READER_VERSION
 
     def page_at(self, offset: int) -> int | None:
         if not self.page_starts:

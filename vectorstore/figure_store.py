@@ -75,6 +75,8 @@ class StoredReport:
     status: str
     chunks: int
     failing_checks: int
+    reader_version: int | None = None
+    """The reader that read it (`ingest.model.READER_VERSION`); None: a release older than the column."""
 
 
 class FigureStore:
@@ -94,7 +96,7 @@ class FigureStore:
                                         ensure_ascii=False),
                     body=json.dumps([{"n": s.n, "title": s.title, "page": s.page, "text": s.text}
                                      for s in report.sections], ensure_ascii=False),
-                    ingested_at=datetime.now(UTC),
+                    ingested_at=datetime.now(UTC), reader_version=report.reader_version,
                 )
             )
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from ingest.errors import UnreadableReport
+from ingest.model import READER_VERSION
 from ingest.reader import page_images, read_report
 from vectorstore.chroma_index import ChromaIndex
 from vectorstore.chunking import Chunker
@@ -115,7 +116,7 @@ class Indexer:
         content_hash = hashlib.sha256(data).hexdigest()
         report_id = content_hash[:16]
         known = self.store.by_hash(content_hash) if data else None
-        if known is not None:
+        if known is not None and known.reader_version == READER_VERSION:
             same = "" if known.source == source else f"与 {Path(known.source).name} 内容相同 / same content as it"
             return IngestOutcome(str(path), "unchanged", known.id, known.agency, known.year, known.chunks, same)
         on_stage("reading", None)
@@ -146,7 +147,8 @@ class Indexer:
             self.vectors.delete_report(stored.id)
             self.lexical.delete_report(stored.id)
             self.store.supersede(stored.id)
-        status: Status = "replaced" if older or versions else "ingested"
+        # `known`: the same file, stored by an older reader, has just been read again.
+        status: Status = "replaced" if older or versions or known else "ingested"
         return IngestOutcome(str(path), status, report_id, report.agency, report.year, len(chunks))
 
     def remove(self, report: StoredReport) -> None:

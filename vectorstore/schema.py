@@ -39,6 +39,7 @@ reports = Table(
     Column("sections", Text),
     Column("body", Text),
     Column("ingested_at", DateTime),
+    Column("reader_version", Integer),
 )
 figures = Table(
     "figures",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+from ingest.model import READER_VERSION
 from nianbao.container import Container
 from nianbao.settings import Settings
 
@@ -123,3 +124,22 @@ def test_a_newer_version_of_the_same_agency_and_year_replaces_the_older_which_st
     assert [r.id for r in container.figure_store.reports(status="superseded")] == [older.report_id]
     values = {c.report_id: c.value for c in container.figure_store.cells("t2", "punishment", "decisions")}
     assert values == {newer.report_id: 3}, "answers use the newer version only"
+
+
+def test_a_file_stored_by_an_older_reader_is_read_again_when_ingested_again(tmp_path, reports_dir):
+    container = Container(Settings(data_dir=tmp_path / "data"))
+    path = reports_dir / "013_pingtan-2022.txt"  # 表二 digits run together: the reader keeps their splits
+    first = container.indexer.ingest(path)
+    # What a data directory of the previous release holds: no reader version, no candidate splits.
+    with container.figure_store.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE reports SET reader_version = NULL")
+        connection.exec_driver_sql("UPDATE figures SET split = NULL")
+    assert container.figure_store.reports()[0].reader_version is None
+
+    again = container.indexer.ingest(path)
+
+    assert again.status == "replaced" and again.report_id == first.report_id
+    assert container.figure_store.reports()[0].reader_version == READER_VERSION
+    assert any(figure.split for figure in container.figure_store.report_figures(first.report_id))
+    assert stores_agree(container) == {first.report_id}
+    assert container.indexer.ingest(path).status == "unchanged"
