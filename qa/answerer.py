@@ -169,8 +169,10 @@ class Answerer:
         ("网络申请", "信函申请"), the sentence of that report that counts it."""
         if len(step.agencies) != 1 or len(step.years) != 1 or len(step.terms) != 1:
             return None
-        term = next(t for t in self.vocabulary.figures if t.name == step.terms[0].figure)
-        explained = " ".join((*term.phrases, *term.requires, term.label, step.terms[0].column_label))
+        wordings = [t for t in self.vocabulary.figures + self.vocabulary.variants if t.name == step.terms[0].figure]
+        term = wordings[0]
+        explained = " ".join((*(p for t in wordings for p in (*t.phrases, *t.requires)), term.label,
+                              step.terms[0].column_label))
         clause = re.sub(r"\d+", " ", step.clause)
         residual = [token for token in self.segmenter.tokens(clause)
                     if len(token) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", token) and token not in explained
@@ -336,7 +338,7 @@ class Answerer:
             citations = Citations()
             text = note + "报告正文中的相关表述：\n" + composer.passages(stated, citations)
             if not any(_NUMBER.search(sentence) for _, sentence in stated):
-                text += "\n（报告称没有收到，即0件。）"
+                text += "\n（报告原文说没有，即0件。）"
             return Answer(text, "documents", citations.figures, citations.items)
         # A sentence about it names the figure in the question's words, or counts something named
         # by a word of its label ("网上申请10件" for 本年新收政府信息公开申请).

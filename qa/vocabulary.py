@@ -96,6 +96,9 @@ class Vocabulary:
     section_hints: dict[int, tuple[str, ...]]
     personal: tuple[str, ...] = ()
     generic_words: frozenset[str] = frozenset()
+    variants: tuple[FigureTerm, ...] = ()
+    """Further ways of saying a figure of `figures` (its own phrases, requires, excludes): matched
+    like the figures, never listed as figures of their own."""
 
     def section_hint(self, text: str) -> int | None:
         """The canonical section a narrative question is most likely answered in."""
@@ -108,7 +111,7 @@ class Vocabulary:
         wins (see _shadowed); a generic term gives way to any specific one; a sub-row named inside its
         group's wording ("因为不掌握而无法提供的") is the sub-row: a matched term that merely contains
         another matched term's cells gives way. Then the term accounting for most characters wins."""
-        found = [(term, position, term.spans(text)) for position, term in enumerate(self.figures)]
+        found = [(term, position, term.spans(text)) for position, term in enumerate(self.figures + self.variants)]
         found = [item for item in found if item[2]]
         if any(not term.generic for term, _, _ in found):
             found = [item for item in found if not item[0].generic]
@@ -140,21 +143,8 @@ class Vocabulary:
 @cache
 def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     data = json.loads(path.read_text(encoding="utf-8"))
-    figures = tuple(
-        FigureTerm(
-            name=entry["name"],
-            label=entry["label"],
-            unit=entry.get("unit", ""),
-            phrases=tuple(entry["phrases"]),
-            requires=tuple(entry.get("requires", ())),
-            excludes=tuple(entry.get("excludes", ())),
-            generic=entry.get("generic", False),
-            cells=tuple(
-                FigureCell(cell[0], cell[1], tuple(cell[2]) if len(cell) > 2 else ()) for cell in entry["cells"]
-            ),
-        )
-        for entry in data["figures"]
-    )
+    figures = tuple(_term(entry, entry) for entry in data["figures"])
+    variants = tuple(_term(entry, variant) for entry in data["figures"] for variant in entry.get("variants", ()))
     columns = tuple(
         ColumnTerm(tuple(entry["cols"]), entry["label"], tuple(entry["tables"]), tuple(entry["phrases"]))
         for entry in data["columns"]
@@ -162,4 +152,18 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     cues = {name: tuple(words) for name, words in data["cues"].items()}
     hints = {int(n): tuple(words) for n, words in data.get("section_hints", {}).items()}
     return Vocabulary(figures, columns, cues, tuple(data["scope_terms"]), hints, tuple(data.get("personal", ())),
-                      frozenset(data.get("generic_words", ())))
+                      frozenset(data.get("generic_words", ())), variants)
+
+
+def _term(entry: dict, wording: dict) -> FigureTerm:
+    """The figure of `entry` as `wording` (the entry itself or one of its variants) says it."""
+    return FigureTerm(
+        name=entry["name"],
+        label=entry["label"],
+        unit=entry.get("unit", ""),
+        phrases=tuple(wording["phrases"]),
+        requires=tuple(wording.get("requires", ())),
+        excludes=tuple(wording.get("excludes", ())),
+        generic=wording.get("generic", False),
+        cells=tuple(FigureCell(cell[0], cell[1], tuple(cell[2]) if len(cell) > 2 else ()) for cell in entry["cells"]),
+    )

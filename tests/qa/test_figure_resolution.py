@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from ingest.checks import COL_LABELS
 from qa.cells import FigureCatalogue, load_synonyms
 from qa.planner import RulePlanner
 from qa.timeexpr import normalise_years
@@ -60,7 +61,8 @@ def catalogue_mentions() -> list[tuple[str, str]]:
 
 def vocabulary_mentions() -> list[tuple[str, str]]:
     mentions = []
-    for term in load_vocabulary().figures:
+    vocabulary = load_vocabulary()
+    for term in vocabulary.figures + vocabulary.variants:
         for phrase in term.phrases:
             required = [word.split("|")[0] for word in term.requires]
             mentions.append((phrase + "".join(word for word in required if word not in phrase), term.name))
@@ -117,6 +119,11 @@ def test_a_cell_in_a_citizens_words_resolves_to_that_cell(text, figure):
     assert load_vocabulary().figure(text).name == figure
 
 
+@pytest.mark.parametrize("text", ["门户网站公开了多少条政府信息", "通过公众号公开了几条", "主动公开了多少条政府信息"])
+def test_information_published_by_the_agency_is_not_the_requests_granted(text):
+    assert load_vocabulary().figure(text) is None
+
+
 @pytest.mark.parametrize("text, figure", [
     ("平潭2023年不予公开危及“三安全一稳定”的有几件", "denied_security_stability"),
     ("平潭2023年部分同意公开的有几件", "partial"),
@@ -141,3 +148,12 @@ def test_requests_left_over_from_last_year_are_the_carried_over_row(answering):
     answer = answering.answerer.ask("淮安市政府2024年去年没办完转到今年的申请有几件？", None, [])
     assert str(t3("001", "carried_over")) in answer.answer
     assert str(t3("001", "carried_forward")) not in answer.answer
+
+
+def test_every_column_label_of_tables_three_and_four_resolves_to_its_own_column():
+    vocabulary = load_vocabulary()
+    t3_columns = ("natural_person", "commercial", "research", "social_org", "legal_service")
+    wrong = [(table, col) for table, cols in (("t3", t3_columns), ("t4", ("upheld", "corrected", "other", "pending")))
+             for col in cols
+             if (found := vocabulary.column(f"2023年{COL_LABELS[col]}的有多少", table)) is None or found.cols != (col,)]
+    assert wrong == []
