@@ -118,7 +118,9 @@ class Answerer:
             covered = [name for name in frame.ambiguous if set(frame.years) & set(self.store.years_of(name))]
             if not covered:
                 asked = "、".join(map(str, frame.years))
-                return Answer(f"没有找到{asked}年的相关报告（可能的单位：{'、'.join(frame.ambiguous)}）。", "none")
+                names = "、".join(frame.ambiguous)
+                return Answer(f"您问的是哪个单位？可能的单位：{names}，但都没有找到{asked}年的报告。"
+                              "请说明单位全称和已收录的年度后再问一次。", "none")
         if frame.ambiguous and frame.figure is None:
             return self._documents(frame, directory, agencies=frame.ambiguous)
         if frame.ambiguous and frame.intent not in ("rank", "sum"):

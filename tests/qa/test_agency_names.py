@@ -60,3 +60,8 @@ def test_without_the_years_of_reports_a_place_name_means_its_government():
 def test_a_short_name_fitting_two_agencies_of_that_year_is_asked_back(answering):
     answer = answering.answerer.ask("平潭2012年收到多少申请？", None, [])
     assert "哪个单位" in answer.answer
+
+
+def test_a_short_name_fitting_two_agencies_neither_with_that_year_asks_which_and_says_so(answering):
+    answer = answering.answerer.ask("平潭2010年收到多少申请？", None, [])
+    assert "哪个单位" in answer.answer and "没有找到2010年" in answer.answer and not answer.figures
