@@ -113,6 +113,10 @@ class PlanExecutor:
             totals.append(f"{group[0].agency}{year}年{labels}合计{number(total)}{group[0].unit}"
                           + (f"（{'、'.join(blank)}未填报，未计入）" if blank else ""))
             numbers.append(number(total))
+        if len(by_year) > 1 and len(numbers) == len(by_year):  # "近两年……一共": the years added too
+            overall = sum((v.value for v in values if v.value is not None), start=0)
+            totals.append(f"{'、'.join(map(str, sorted(by_year)))}年合计{number(overall)}{values[0].unit}")
+            numbers.append(number(overall))
         return parts + "；".join(totals) + "。", numbers
 
     def _diff(self, values: list[FigureValue], step: Step, citations: Citations) -> tuple[str, list[str]]:

@@ -90,7 +90,8 @@ class RulePlanner:
                 pieces.append(chosen.name)
         over_years = any(word in text for word in _WHICH_YEAR)
         compares = not over_years and (any(word in text for word in _COMPARE) or bool(_DIFF.search(text))
-                                       or self.vocabulary.cue("sum", text) or any(word in text for word in _RANK))
+                                       or self.vocabulary.cue("sum", text) or any(word in text for word in _RANK)
+                                       or any(word in text for word in _LIST))
         if len(pieces) >= 2 and compares:
             return pieces
         if not found:
@@ -199,6 +200,9 @@ class RulePlanner:
                 operation, across = "rank", "agencies"
             elif sums and not _DIFF.search(text) and not any(word in text for word in _COMPARE):
                 operation, across = "sum", "agencies"
+            elif any(word in clause for word in _LIST) and not _DIFF.search(text) \
+                    and not any(word in text for word in _COMPARE):
+                operation, across = "list", "agencies"  # "教育厅和科技厅……分别多少"
             else:
                 operation, across = "diff", "agencies"
             years = years[-1:]

@@ -3,14 +3,17 @@ total; "这两年" counts back like "近两年"."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from qa.planner import RulePlanner
 from qa.timeexpr import normalise_years, read_time
 from qa.understanding import AgencyDirectory
 from qa.vocabulary import load_vocabulary
+from tests.conftest import TRUTH
 
-YEARS = {"河北省教育厅": [2019, 2021, 2022, 2023]}
+YEARS = {"河北省教育厅": [2019, 2021, 2022, 2023], "河北省科学技术厅": [2020, 2021, 2022, 2023]}
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +23,7 @@ def planner():
 
 @pytest.fixture(scope="module")
 def directory():
-    return AgencyDirectory([("河北省教育厅", "河北省（省级部门）")])
+    return AgencyDirectory([("河北省教育厅", "河北省（省级部门）"), ("河北省科学技术厅", "河北省（省级部门）")])
 
 
 def test_these_two_years_count_back_from_the_newest_report_like_recent_years():
@@ -40,3 +43,21 @@ def test_these_two_years_count_back_from_the_newest_report_like_recent_years():
 def test_years_are_listed_unless_the_question_asks_for_their_total(planner, directory, text, operation):
     step = planner.plan(normalise_years(text), directory).steps[0]
     assert (step.operation, step.across, step.years) == (operation, "years", (2022, 2023))
+
+
+@pytest.mark.parametrize("text, operation", [
+    ("河北教育厅和科技厅2022年收到的申请分别多少？", "list"),
+    ("河北教育厅和科技厅2022年收到的申请各是多少？", "list"),
+    ("河北教育厅和科技厅2022年收到的申请加起来多少？", "sum"),
+])
+def test_two_agencies_are_listed_or_added_as_the_question_says(planner, directory, text, operation):
+    step = planner.plan(normalise_years(text), directory).steps[0]
+    assert (step.operation, step.across, step.agencies) == (operation, "agencies", ("河北省教育厅", "河北省科学技术厅"))
+
+
+def test_two_figures_over_two_years_added_give_each_years_total_and_the_whole(answering):
+    answer = answering.answerer.ask("河北省教育厅近两年予以公开和部分公开一共多少？", None, [])
+    t3 = {n: json.loads((TRUTH / f"{n}.json").read_text(encoding="utf-8"))["tables"]["t3"] for n in ("041", "042")}
+    each = {n: t3[n]["granted"]["total"] + t3[n]["partial"]["total"] for n in t3}
+    assert f"合计{each['041']}件" in answer.answer and f"合计{each['042']}件" in answer.answer
+    assert f"2022、2023年合计{each['041'] + each['042']}件" in answer.answer
