@@ -129,7 +129,9 @@ class RulePlanner:
         groups: list[list[str]] = []
         pending: list[str] = []
         for piece in pieces:
-            if self._terms(piece):
+            # "……有几件，占办理总数多少？": a clause naming only the whole completes the share before it
+            whole_only = groups and "占" in piece and not self._terms(piece.partition("占")[0])
+            if self._terms(piece) and not whole_only:
                 groups.append([*pending, piece])
                 pending = []
             elif groups:

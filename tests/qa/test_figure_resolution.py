@@ -158,3 +158,11 @@ def test_every_column_label_of_tables_three_and_four_resolves_to_its_own_column(
              for col in cols
              if (found := vocabulary.column(f"2023年{COL_LABELS[col]}的有多少", table)) is None or found.cols != (col,)]
     assert wrong == []
+
+
+def test_a_clause_naming_only_the_whole_completes_the_share_before_it(planner, directory):
+    plan = planner.plan(normalise_years("平潭2023年其他方式处理的有几件，占办理总数多少？"), directory)
+    assert len(plan.steps) == 1
+    step = plan.steps[0]
+    assert (step.operation, [t.figure for t in step.terms], step.whole.figure) == (
+        "share", ["other_processing"], "total_processed")
