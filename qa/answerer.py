@@ -263,7 +263,7 @@ class Answerer:
         note = "" if frame.years else f"（未指明年度，按已收录的最新一份、{years[0]}年度的报告回答）"
         values = [self._value(agency, year, figure, columns) for year in years]
         if not any(value.found for value in values):
-            return self._without_table(frame, values[0], directory)
+            return self._without_table(frame, values, directory)
         if frame.intent == "share":
             text, computed = self._share(values[-1], frame, citations, column_label)
         elif frame.intent == "compare" and len(values) >= 2:
@@ -331,17 +331,23 @@ class Answerer:
 
     # Documents -------------------------------------------------------------------------------
 
-    def _without_table(self, frame: Frame, missing: FigureValue, directory: AgencyDirectory) -> Answer:
-        """The report does not print the table (pre-2019, or lost at the source): its text may say."""
+    def _without_table(self, frame: Frame, missing: list[FigureValue], directory: AgencyDirectory) -> Answer:
+        """The reports do not print the table (pre-2019, or lost at the source): their text may say,
+        report by report."""
         table = {"t2": "表二", "t3": "表三", "t4": "表四"}[frame.figure.cells[0].table]
-        note = f"{missing.agency}{missing.year}年的报告没有刊载{table}，表格中查不到“{missing.label}”。"
-        stated = self._counting_sentences(frame, missing.agency, missing.year, directory)
-        if stated:
-            citations = Citations()
-            text = note + "报告正文中的相关表述：\n" + composer.passages(stated, citations)
-            if not any(_NUMBER.search(sentence) for _, sentence in stated):
-                text += "\n（报告原文说没有，即0件。）"
-            return Answer(text, "documents", citations.figures, citations.items)
+        citations = Citations()
+        lines = []
+        for value in missing:
+            lines.append(f"{value.agency}{value.year}年的报告没有刊载{table}，表格中查不到“{value.label}”。")
+            stated = self._counting_sentences(frame, value.agency, value.year, directory)
+            if stated:
+                lines.append("报告正文中的相关表述：\n" + composer.passages(stated, citations))
+                nouns = _counted_nouns(frame.figure.label)
+                if not any(_NUMBER.search(clause) for _, sentence in stated for clause in _near_own(sentence, nouns)):
+                    lines.append("（报告原文说没有，即0件。）")
+        if citations.items:
+            return Answer("\n".join(lines), "documents", citations.figures, citations.items)
+        note = lines[0]
         # A sentence about it names the figure in the question's words, or counts something named
         # by a word of its label ("网上申请10件" for 本年新收政府信息公开申请).
         label_words = tuple(word for word in self.segmenter.tokens(frame.figure.label)
@@ -356,11 +362,9 @@ class Answerer:
         """The sentence of that report's text that states the figure: it names what the figure
         counts (申请, 复议, 诉讼…), and states a number of it or that there was none; the one sharing
         most words with the question wins. Searched within that report only."""
-        named = sorted((frame.figure.label.rfind(word), word) for word in _COUNTED_NOUNS if word in frame.figure.label)
-        if not named:
+        nouns = _counted_nouns(frame.figure.label)
+        if not nouns:
             return []
-        # The last of them is what is counted: 被申请行政复议 counts reviews, 本年新收…申请 requests.
-        nouns = [word for word in _COUNTED_NOUNS if _COUNTED_NOUNS[word] == _COUNTED_NOUNS[named[-1][1]]]
         query = self._topic(frame, frame.text, directory)
         tokens = set(self.segmenter.tokens(query)) - self.vocabulary.generic_words
         request = SearchRequest(query=query, agency=agency, year_from=year, year_to=year, top_k=12)
@@ -370,10 +374,9 @@ class Answerer:
                 continue
             for sentence in composer.SENTENCE.findall(hit.chunk.text):
                 sentence = sentence.strip()
-                if len(sentence) < 6 or not _names_own(sentence, nouns):
-                    continue
-                counts = bool(_NUMBER.search(sentence))
-                if not (counts or _NONE.search(sentence)):
+                near = _near_own(sentence, nouns)
+                counts = any(_NUMBER.search(window) for window in near)
+                if len(sentence) < 6 or not (counts or any(_NONE.search(window) for window in near)):
                     continue
                 shared = len(tokens & set(self.segmenter.tokens(sentence)))
                 candidates.append(((shared, counts, -order, -len(sentence)), hit, sentence))
@@ -439,12 +442,26 @@ class Answerer:
         return topic.strip() or text
 
 
-def _names_own(sentence: str, nouns: list[str]) -> bool:
-    """The sentence names what the figure counts, not another figure's kind of it ("申请" but not
-    only "行政复议申请" or "申请行政复议" when the figure counts requests for information)."""
-    others = [noun for noun in _COUNTED_NOUNS if noun not in nouns]
-    return any(not any(other in sentence[max(0, match.start() - 6): match.end() + 4] for other in others)
-               for noun in nouns for match in re.finditer(noun, sentence))
+def _counted_nouns(label: str) -> list[str]:
+    """The words the prose uses for what a figure counts. Of those in its label the last is what is
+    counted: 被申请行政复议 counts reviews, 本年新收政府信息公开申请 requests."""
+    named = sorted((label.rfind(word), word) for word in _COUNTED_NOUNS if word in label)
+    if not named:
+        return []
+    return [word for word in _COUNTED_NOUNS if _COUNTED_NOUNS[word] == _COUNTED_NOUNS[named[-1][1]]]
+
+
+def _near_own(sentence: str, nouns: list[str]) -> list[str]:
+    """The clauses of the sentence that mention what the figure counts: where a number of it or
+    "未收到" is stated ("收到2份以信函形式提出的信息公开申请", "申请21条"). A request for a review or
+    a suit ("行政复议申请", "申请行政复议") is not a request for information."""
+    others = [noun for noun in _COUNTED_NOUNS if noun not in nouns] if "申请" in nouns else []
+    clauses = []
+    for clause in re.split(r"[，,：:]", sentence):
+        if any(any(other in clause[max(0, match.start() - 6): match.end() + 4] for other in others) is False
+               for noun in nouns for match in re.finditer(noun, clause)):
+            clauses.append(clause)
+    return clauses
 
 
 def _counts(sentence: str, words: tuple[str, ...]) -> bool:

@@ -3,7 +3,7 @@ that counts the requests, quoted with its number, or that says there were none."
 
 from __future__ import annotations
 
-from qa.answerer import _names_own
+from qa.answerer import _near_own
 
 
 def ask(answering, question):
@@ -31,6 +31,19 @@ def test_a_report_that_received_none_is_quoted_and_read_as_zero(answering):
 
 
 def test_a_sentence_about_review_requests_does_not_count_information_requests():
-    assert not _names_own("2016年未收到有关政府信息公开行政复议申请", ["申请"])
-    assert not _names_own("因政府信息公开申请行政复议、提起行政诉讼的情况", ["申请"])
-    assert _names_own("2016年，我厅共收到信息公开申请1件", ["申请"])
+    assert _near_own("2016年未收到有关政府信息公开行政复议申请", ["申请"]) == []
+    assert _near_own("因政府信息公开申请行政复议、提起行政诉讼的情况", ["申请"]) == []
+    assert _near_own("2013年全区未收到有关政府信息公开的申请，收到1份有关政府信息公开行政复议申请",
+                     ["申请"]) == ["2013年全区未收到有关政府信息公开的申请"]
+    assert _near_own("2016年，我厅共收到信息公开申请1件", ["申请"]) == ["我厅共收到信息公开申请1件"]
+
+
+def test_a_review_request_counts_reviews():
+    sentence = "收到1份有关政府信息公开行政复议申请已及时处理"
+    assert _near_own(sentence, ["复议"]) == [sentence]
+
+
+def test_each_year_without_the_table_is_answered_from_its_own_report(answering):
+    answer = ask(answering, "平潭县人民政府2012年和2013年收到的申请分别是多少？")
+    assert "2012年的报告没有刊载表三" in answer.answer and "21" in answer.answer
+    assert any(c.year == 2012 and "申请21条" in c.quote for c in answer.citations)
