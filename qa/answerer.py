@@ -157,6 +157,10 @@ class Answerer:
         if executed is None:
             return None
         text_out = executed.text
+        unread = self._prose_where_no_table(plan, executed.values, text, directory, citations)
+        if unread:  # before the closing line that states the plan
+            body, plan_line, rest = text_out.rpartition("\n（计算方式：")
+            text_out = f"{body}\n{unread}{plan_line}{rest}" if plan_line else f"{text_out}\n{unread}"
         route: Route = "aggregate" if executed.aggregate else "figures"
         if prose:
             lines = [f"报告正文中的相关表述：{composer.passages(found, citations)}" for found in prose]
@@ -165,6 +169,25 @@ class Answerer:
         answer = Answer(text_out.strip(), route, citations.figures, citations.items, computed=list(executed.computed))
         answer.plan = plan.json()
         return answer
+
+    def _prose_where_no_table(self, plan: Plan, values, text: str, directory: AgencyDirectory,
+                              citations: Citations) -> str:
+        """For each year a step asks about whose report exists but prints no such table (pre-2019),
+        the sentence of that report that states the figure."""
+        lines = []
+        for step in plan.steps:
+            if len(step.terms) != 1 or step.terms[0].columns or step.operation == "share":
+                continue
+            for agency in step.agencies:
+                for year in step.years:
+                    if year not in self.store.years_of(agency) or any(
+                            (v.agency, v.year) == (agency, year) for v in values):
+                        continue
+                    stated = self._counting_sentences(step.terms[0].label, text, agency, year, directory)
+                    if stated:
+                        lines.append(f"{agency}{year}年的报告没有刊载相应表格，正文中的相关表述："
+                                     + composer.passages(stated, citations))
+        return "\n".join(lines)
 
     def _prose_for(self, step: Step, directory: AgencyDirectory) -> list | None:
         """When the question qualifies what it counts in a way the table does not break down
@@ -339,7 +362,7 @@ class Answerer:
         lines = []
         for value in missing:
             lines.append(f"{value.agency}{value.year}年的报告没有刊载{table}，表格中查不到“{value.label}”。")
-            stated = self._counting_sentences(frame, value.agency, value.year, directory)
+            stated = self._counting_sentences(frame.figure.label, frame.text, value.agency, value.year, directory)
             if stated:
                 lines.append("报告正文中的相关表述：\n" + composer.passages(stated, citations))
                 nouns = _counted_nouns(frame.figure.label)
@@ -358,14 +381,15 @@ class Answerer:
         return Answer(note + "以下是报告正文中的相关内容：\n" + documents.answer, "documents",
                       documents.figures, documents.citations)
 
-    def _counting_sentences(self, frame: Frame, agency: str, year: int, directory: AgencyDirectory) -> list:
+    def _counting_sentences(self, label: str, question: str, agency: str, year: int,
+                            directory: AgencyDirectory) -> list:
         """The sentence of that report's text that states the figure: it names what the figure
         counts (申请, 复议, 诉讼…), and states a number of it or that there was none; the one sharing
         most words with the question wins. Searched within that report only."""
-        nouns = _counted_nouns(frame.figure.label)
+        nouns = _counted_nouns(label)
         if not nouns:
             return []
-        query = self._topic(frame, frame.text, directory)
+        query = self._topic(Frame(text=question, agencies=[agency]), question, directory)
         tokens = set(self.segmenter.tokens(query)) - self.vocabulary.generic_words
         request = SearchRequest(query=query, agency=agency, year_from=year, year_to=year, top_k=12)
         candidates = []

@@ -181,7 +181,7 @@ def years_total(values: list[FigureValue], citations: Citations, column_label: s
     summed = sum((v.value for v in printed), start=0)
     first = values[0]
     series = "，".join(f"{v.year}年{shown(v)}{citations.figure(v)}" for v in values)
-    span = f"{values[0].year}—{values[-1].year}年"
+    span = f"{values[0].year}—{values[-1].year}年" if values[-1].year != values[0].year else f"{values[0].year}年"
     text = f"{first.agency}{span}{first.label}{_of(column_label)}合计{number(summed)}{first.unit}（{series}）。"
     missing = [str(v.year) for v in values if v.value is None]
     if missing:

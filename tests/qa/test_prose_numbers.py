@@ -3,7 +3,10 @@ that counts the requests, quoted with its number, or that says there were none."
 
 from __future__ import annotations
 
+import json
+
 from qa.answerer import _near_own
+from tests.conftest import TRUTH
 
 
 def ask(answering, question):
@@ -47,3 +50,11 @@ def test_each_year_without_the_table_is_answered_from_its_own_report(answering):
     answer = ask(answering, "平潭县人民政府2012年和2013年收到的申请分别是多少？")
     assert "2012年的报告没有刊载表三" in answer.answer and "21" in answer.answer
     assert any(c.year == 2012 and "申请21条" in c.quote for c in answer.citations)
+
+
+def test_years_without_the_table_beside_years_with_it_are_quoted_from_their_own_report(answering):
+    answer = ask(answering, "平潭综合实验区管委会2012年和2022年收到的申请分别多少？")
+    received = json.loads((TRUTH / "013.json").read_text(encoding="utf-8"))["tables"]["t3"]["new_received"]["total"]
+    assert f"2022年本年新收政府信息公开申请为{received}件" in answer.answer
+    assert any(c.year == 2012 and "未收到" in c.quote for c in answer.citations)
+    assert answer.answer.rstrip().endswith("。）")  # the plan line still closes the answer
