@@ -121,11 +121,14 @@ class Answerer:
                 names = "、".join(frame.ambiguous)
                 return Answer(f"您问的是哪个单位？可能的单位：{names}，但都没有找到{asked}年的报告。"
                               "请说明单位全称和已收录的年度后再问一次。", "none")
-        if frame.ambiguous and frame.figure is None:
+        governments = [a for a in directory.known if a.name in frame.ambiguous and a.is_government]
+        if frame.ambiguous and frame.figure is None and not (_QUANTITY.search(text) and len(governments) >= 2):
+            # Text, or a number only one department's report states, is found by its topic; a place
+            # name fitting two governments asks for a number each of them states (主动公开…条).
             return self._documents(frame, directory, agencies=frame.ambiguous)
         if frame.ambiguous and frame.intent not in ("rank", "sum"):
             names = "、".join(frame.ambiguous)
-            route: Route = "figures" if frame.figure else "documents"
+            route: Route = "figures" if frame.figure or _QUANTITY.search(text) else "documents"
             return Answer(f"您问的是哪个单位？收录了这些可能的单位：{names}。请说明单位全称后再问一次。", route)
         if frame.figure is None:
             scope = [name for name, _ in known] if region and not frame.agencies else None

@@ -65,3 +65,8 @@ def test_a_short_name_fitting_two_agencies_of_that_year_is_asked_back(answering)
 def test_a_short_name_fitting_two_agencies_neither_with_that_year_asks_which_and_says_so(answering):
     answer = answering.answerer.ask("平潭2010年收到多少申请？", None, [])
     assert "哪个单位" in answer.answer and "没有找到2010年" in answer.answer and not answer.figures
+
+
+def test_a_number_only_the_text_states_is_asked_back_when_two_governments_fit(answering):
+    answer = answering.answerer.ask("平潭2012年主动公开了多少条政府信息？", None, [])
+    assert "哪个单位" in answer.answer and answer.route == "figures"
