@@ -18,6 +18,8 @@ _GENERIC_ENDINGS = (
     "人民政府办公厅", "人民政府办公室", "人民政府", "管理委员会", "管委会", "委员会",
     "办公厅", "办公室", "厅", "局", "委", "办",
 )
+_ASKS_NUMBER = re.compile(r"多少|几|数量|比例|占比|百分|合计|一共|总共|总数|最多|最少|排名|变化|增加|减少|趋势")
+_PLANS = ("打算", "计划", "下一步", "将要", "准备", "明年")
 _FOLLOW_UP = re.compile(r"^(?:那|那么|其中|还有|另外|它|这个|该)|呢[？?]?$")
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年?")
 _YEAR_RANGE = re.compile(r"(20\d\d)\s*(?:年)?\s*(?:到|至|-|—|~|～)\s*(20\d\d)")
@@ -197,6 +199,8 @@ class Understanding:
         vocabulary = self.vocabulary
         frame = Frame(text=text, figure=vocabulary.figure(text), in_scope=vocabulary.in_scope(text))
         frame.narrative = vocabulary.cue("narrative", text)
+        if frame.narrative and not _ASKS_NUMBER.search(text):
+            frame.figure = None  # "打算怎么降低行政复议的发生率": the figure is the topic, not what is asked
         clauses = [c for c in re.split(r"[？?。；;！!]", text) if len(c.strip()) >= 4]
         if frame.figure is not None and len(clauses) > 1:
             textual = [c for c in clauses if vocabulary.figure(c) is None]
@@ -280,6 +284,9 @@ class Understanding:
         available = sorted({year for name in frame.agencies for year in self.years_of(name)})
         if frame.years and max(frame.years) >= 2099:  # "2019年以来": up to the newest report
             frame.years = [year for year in available if year >= frame.years[0]] or frame.years[:1]
+        if frame.years and not set(frame.years) & set(available) and any(word in text for word in _PLANS):
+            # "2025年打算怎么做": a report states its plans for the year after the one it covers.
+            frame.years = [year - 1 for year in frame.years if year - 1 in available] or frame.years
         if not available or frame.years:
             return
         newest = available[-1]
