@@ -210,6 +210,9 @@ class RulePlanner:
             years = years[-1:]
         elif any(word in clause for word in _RANK) or any(w in text for w in _WHICH_YEAR):
             operation, across = "rank", "years"
+        elif len(years) == 1 and _DIFF.search(clause) and _counts_items(part.terms[0], clause) and not column:
+            # "行政许可事项减少了多少项": of one year, the change the 2019 form prints as 本年增/减
+            terms = (Term(part.terms[0].name, part.terms[0].label, ("change",), "本年增/减"),)
         elif (_DIFF.search(text) or time.previous_year or _YEAR_COMPARE.search(text)
               or self.vocabulary.cue("compare", text)) and (time.previous_year or len(years) == 2):
             if len(years) == 1:

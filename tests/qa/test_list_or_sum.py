@@ -61,3 +61,9 @@ def test_two_figures_over_two_years_added_give_each_years_total_and_the_whole(an
     each = {n: t3[n]["granted"]["total"] + t3[n]["partial"]["total"] for n in t3}
     assert f"合计{each['041']}件" in answer.answer and f"合计{each['042']}件" in answer.answer
     assert f"2022、2023年合计{each['041'] + each['042']}件" in answer.answer
+
+
+def test_items_increased_or_decreased_in_one_year_are_the_2019_change_column(planner, directory):
+    step = planner.plan(normalise_years("河北省教育厅2019年行政许可事项减少了多少项？"), directory).steps[0]
+    assert (step.operation, step.years, step.terms[0].figure, step.terms[0].columns) == (
+        "lookup", (2019,), "licensing", ("change",))
