@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 
 from nianbao.settings import Settings
 from qa.answerer import Answerer
-from qa.cache import CachedAnswerer, CachedSearch, ResultCache
+from qa.cache import (
+    CachedAnswerer,
+    CachedSearch,
+    ResultCache,
+    SharedTier,
+    answer_from_text,
+    answer_text,
+    hits_from_text,
+    hits_text,
+)
 from qa.cells import FigureCatalogue, load_synonyms
 from qa.search import SearchService
 from qa.tools import FigureTools
@@ -23,6 +32,7 @@ from vectorstore.legacy import import_lexical_files
 from vectorstore.lexical import LexicalIndex
 from vectorstore.retriever import Retriever
 from vectorstore.segmenter import Segmenter
+from vectorstore.shared_results import SharedResults
 from vectorstore.tokens import TokenCounter
 
 if TYPE_CHECKING:
@@ -104,12 +114,14 @@ class Container:
     def search(self) -> SearchService:
         if not self.settings.answer_cache_size:
             return SearchService(self.retriever, self.figure_store)
-        return CachedSearch(self.retriever, self.figure_store, cache=self._result_cache())
+        return CachedSearch(self.retriever, self.figure_store,
+                            cache=self._result_cache("search", hits_text, hits_from_text))
 
     @cached_property
     def answerer(self) -> Answerer:
         vocabulary = load_vocabulary()
-        cached = {"cache": self._result_cache()} if self.settings.answer_cache_size else {}
+        cached = ({"cache": self._result_cache("answer", answer_text, answer_from_text)}
+                  if self.settings.answer_cache_size else {})
         return (CachedAnswerer if cached else Answerer)(
             self.figure_store,
             self.search,
@@ -122,8 +134,13 @@ class Container:
             **cached,
         )
 
-    def _result_cache(self) -> ResultCache:
-        return ResultCache(self.settings.answer_cache_size, self.figure_store.version)
+    def _result_cache(self, kind: str, encode, decode) -> ResultCache:
+        """Remembered per process; with PostgreSQL (several API processes) also shared among them."""
+        s = self.settings
+        shared = None
+        if s.database_url and s.database_url.startswith("postgresql"):
+            shared = SharedTier(SharedResults(self.database, 2 * s.answer_cache_size), kind, encode, decode)
+        return ResultCache(s.answer_cache_size, self.figure_store.version, shared)
 
     def llm_planner(self, vocabulary):
         """The LLM planner when configured (it falls back to the rule planner), else None."""

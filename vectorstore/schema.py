@@ -131,3 +131,15 @@ ingest_jobs = Table(
     Column("updated_at", DateTime, nullable=False),
     Column("heartbeat_at", DateTime),
 )
+
+# Answers and search results composed by one API process, for the others (PostgreSQL deployments):
+# a row answers only while the stored data has the version it was composed at.
+shared_results = Table(
+    "shared_results",
+    metadata,
+    Column("kind", String(10), primary_key=True),
+    Column("key_hash", String(64), primary_key=True),
+    Column("version", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("stored_at", DateTime, nullable=False, index=True),
+)

@@ -3,6 +3,7 @@ data it was composed from, whichever process changed that data."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -11,9 +12,20 @@ import pytest
 
 from nianbao.container import Container
 from nianbao.settings import Settings
-from qa.cache import CachedAnswerer, CachedSearch, ResultCache
+from qa.cache import (
+    CachedAnswerer,
+    CachedSearch,
+    ResultCache,
+    SharedTier,
+    answer_from_text,
+    answer_text,
+    hits_from_text,
+    hits_text,
+)
 from qa.search import SearchRequest
 from tests.conftest import corpus_reports
+from vectorstore.database import open_database
+from vectorstore.shared_results import SharedResults
 
 QUESTION = "河北省教育厅2023年收到多少政府信息公开申请？"
 
@@ -139,3 +151,50 @@ def test_a_failed_computation_lets_the_waiting_callers_compute_for_themselves():
         with pytest.raises(RuntimeError):
             first.result()
         assert second.result() == "answer"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_store(request, tmp_path) -> SharedResults:
+    url = (f"sqlite:///{tmp_path / 'shared.sqlite3'}" if request.param == "sqlite"
+           else request.getfixturevalue("postgres_url"))
+    return SharedResults(open_database(url), size=50)
+
+
+def test_answers_and_hits_survive_their_text_form_unchanged(fresh):
+    assert fresh.indexer.ingest(corpus_reports() / "042_hebei-jyt-2023.txt").status == "ingested"
+    for question in ("河北省教育厅2022年和2023年收到的申请一共多少件？", "河北省教育厅2023年存在哪些主要问题？",
+                     "河北省教育厅2023年部分公开的有多少件？", "明天天气怎么样"):
+        answer = fresh.answerer.ask(question)
+        again = answer_from_text(answer_text(answer))
+        assert (again.answer, again.route, again.figures, again.citations, again.warnings, again.computed) == (
+            answer.answer, answer.route, answer.figures, answer.citations, answer.warnings, answer.computed), question
+        # The plan's tuples come back as lists: the same JSON for every client.
+        assert json.dumps(again.json(), ensure_ascii=False) == json.dumps(answer.json(), ensure_ascii=False)
+    hits = tuple(fresh.search.search(SearchRequest("依申请公开工作", top_k=5)))
+    assert hits and hits_from_text(hits_text(hits)) == hits
+
+
+def test_an_answer_one_process_composed_is_read_by_another_from_the_shared_database(fresh, shared_store):
+    answer = fresh.answerer.compose("河北省教育厅2022年收到多少政府信息公开申请？")
+    version = fresh.figure_store.version
+    tier = SharedTier(shared_store, "answer", answer_text, answer_from_text)
+    composing, other_process = ResultCache(10, version, tier), ResultCache(10, version, tier)
+    composing.get_or_compute("q", lambda: answer)
+    shared = other_process.get_or_compute("q", lambda: pytest.fail("composed again"))
+    assert json.dumps(shared.record(), ensure_ascii=False) == answer_text(answer)
+
+
+def test_a_shared_answer_of_another_data_version_is_not_used(shared_store):
+    shared_store.put("answer", "k", "version 1", "old")
+    assert shared_store.get("answer", "k", "version 2") is None
+    assert shared_store.get("answer", "k", "version 1") == "old"
+
+
+def test_the_shared_results_are_pruned_to_their_size_and_to_the_current_version(shared_store):
+    shared_store.put("answer", "stale", "version 1", "old")
+    for n in range(shared_store.size + 30):
+        shared_store.put("answer", f"k{n}", "version 2", str(n))
+    shared_store.prune("version 2")
+    assert len(shared_store) == shared_store.size
+    assert shared_store.get("answer", "stale", "version 1") is None
+    assert shared_store.get("answer", f"k{shared_store.size + 29}", "version 2") == str(shared_store.size + 29)

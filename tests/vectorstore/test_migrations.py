@@ -30,7 +30,7 @@ from vectorstore.schema import metadata
 
 RELEASE_0_1 = "35675f465caebdf324e5d92756a55e0196180257"
 FILES = ("014_pingtan-2023.txt", "043_shuyang-fgj-2023.html")
-HEAD = "0005"
+HEAD = "0006"
 
 
 def run(cli_root, *args: str) -> subprocess.CompletedProcess:
