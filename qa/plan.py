@@ -64,7 +64,8 @@ class Step:
         return f"查{who}{span}报告中的{labels}"
 
     def json(self) -> dict:
-        return asdict(self)
+        """Plain JSON values (lists, not tuples): the same after a trip through JSON text."""
+        return _plain(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,14 @@ class Plan:
     def json(self) -> dict:
         return {"steps": [step.json() for step in self.steps], "notes": list(self.notes), "source": self.source,
                 "text": self.describe()}
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _years(years: tuple[int, ...]) -> str:
