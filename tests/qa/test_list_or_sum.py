@@ -49,8 +49,10 @@ def test_years_are_listed_unless_the_question_asks_for_their_total(planner, dire
     ("河北教育厅和科技厅2022年收到的申请分别多少？", "list"),
     ("河北教育厅和科技厅2022年收到的申请各是多少？", "list"),
     ("河北教育厅和科技厅2022年收到的申请加起来多少？", "sum"),
+    ("河北教育厅和科技厅2022年各收到多少申请？", "list"),
+    ("河北教育厅和科技厅2022年哪个收到的申请多？", "diff"),
 ])
-def test_two_agencies_are_listed_or_added_as_the_question_says(planner, directory, text, operation):
+def test_two_agencies_are_listed_added_or_compared_as_the_question_says(planner, directory, text, operation):
     step = planner.plan(normalise_years(text), directory).steps[0]
     assert (step.operation, step.across, step.agencies) == (operation, "agencies", ("河北省教育厅", "河北省科学技术厅"))
 
