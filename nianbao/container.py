@@ -14,6 +14,7 @@ from qa.cache import (
     SharedTier,
     answer_from_text,
     answer_text,
+    composer_fingerprint,
     hits_from_text,
     hits_text,
 )
@@ -134,12 +135,17 @@ class Container:
             **cached,
         )
 
+    @cached_property
+    def _composer(self) -> str:
+        return composer_fingerprint(self.settings.model_dump_json())
+
     def _result_cache(self, kind: str, encode, decode) -> ResultCache:
         """Remembered per process; with PostgreSQL (several API processes) also shared among them."""
         s = self.settings
         shared = None
         if s.database_url and s.database_url.startswith("postgresql"):
-            shared = SharedTier(SharedResults(self.database, 2 * s.answer_cache_size), kind, encode, decode)
+            shared = SharedTier(SharedResults(self.database, 2 * s.answer_cache_size), kind, encode, decode,
+                                self._composer)
         return ResultCache(s.answer_cache_size, self.figure_store.version, shared)
 
     def llm_planner(self, vocabulary):

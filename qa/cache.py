@@ -18,6 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from qa.answerer import Answerer, Turn
@@ -29,12 +30,27 @@ from vectorstore.shared_results import SharedResults
 
 @dataclass(frozen=True)
 class SharedTier:
-    """Where, and as what text, one kind of result is shared with the other processes."""
+    """Where, and as what text, one kind of result is shared with the other processes. `composer`
+    names the code and settings that compose it: a row composed by another release (or another
+    configuration) of the answering code is never read, even for the same data."""
 
     store: SharedResults
     kind: str
     encode: Callable[[Any], str]
     decode: Callable[[str], Any]
+    composer: str = ""
+
+
+def composer_fingerprint(settings_json: str) -> str:
+    """A digest of the answering code (qa/ and prompts/, data files included) and the settings."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(settings_json.encode("utf-8"))
+    for folder in (root / "qa", root / "prompts"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode("utf-8"))
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class ResultCache:
@@ -96,12 +112,16 @@ class ResultCache:
     def _computed_elsewhere(self, key: Hashable, version: Hashable) -> Any:
         if self.shared is None:
             return None
-        body = self.shared.store.get(self.shared.kind, _hashed(key), repr(version))
+        body = self.shared.store.get(self.shared.kind, _hashed(key), self._shared_version(version))
         return None if body is None else self.shared.decode(body)
 
     def _share(self, key: Hashable, version: Hashable, value: Any) -> None:
         if self.shared is not None:
-            self.shared.store.put(self.shared.kind, _hashed(key), repr(version), self.shared.encode(value))
+            self.shared.store.put(self.shared.kind, _hashed(key), self._shared_version(version),
+                                  self.shared.encode(value))
+
+    def _shared_version(self, version: Hashable) -> str:
+        return f"{self.shared.composer} {version!r}"
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -19,6 +19,7 @@ from qa.cache import (
     SharedTier,
     answer_from_text,
     answer_text,
+    composer_fingerprint,
     hits_from_text,
     hits_text,
 )
@@ -198,3 +199,16 @@ def test_the_shared_results_are_pruned_to_their_size_and_to_the_current_version(
     assert len(shared_store) == shared_store.size
     assert shared_store.get("answer", "stale", "version 1") is None
     assert shared_store.get("answer", f"k{shared_store.size + 29}", "version 2") == str(shared_store.size + 29)
+
+
+def test_an_answer_composed_by_other_answering_code_is_not_read(shared_store):
+    def cache(composer: str) -> ResultCache:
+        return ResultCache(10, lambda: "version 1", SharedTier(shared_store, "answer", str, str, composer))
+
+    cache("release A").get_or_compute("q", lambda: "composed by release A")
+    assert cache("release B").get_or_compute("q", lambda: "composed by release B") == "composed by release B"
+
+
+def test_the_composer_fingerprint_follows_the_settings():
+    assert composer_fingerprint('{"llm_backend": "none"}') == composer_fingerprint('{"llm_backend": "none"}')
+    assert composer_fingerprint('{"llm_backend": "none"}') != composer_fingerprint('{"llm_backend": "openai"}')
