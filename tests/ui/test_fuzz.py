@@ -30,7 +30,7 @@ FUZZ = settings(deadline=None, database=None, derandomize=True, suppress_health_
 """Deterministic (the same requests every run) and writing no example database into the work tree."""
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=50),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
 )

@@ -36,11 +36,14 @@ def test_a_restarting_chroma_server_gives_a_clear_503_then_recovers(tmp_path, re
             assert httpx.get(search, params={"q": "行政复议", "mode": "dense"}).status_code == 200
             chroma.kill()
             chroma.wait()
-            down = httpx.get(search, params={"q": "行政复议", "mode": "dense"}, timeout=30)
+            down = httpx.get(search, params={"q": "行政诉讼", "mode": "dense"}, timeout=30)
             assert down.status_code == 503 and "暂时不可用" in down.json()["error"]
             assert down.headers["retry-after"] == "5"
+            # A search already answered for the same data is remembered, and still answered.
+            remembered = httpx.get(search, params={"q": "行政复议", "mode": "dense"}, timeout=30)
+            assert remembered.status_code == 200 and remembered.json()["results"]
             with _chroma(tmp_path / "chroma", chroma_port):
-                back = httpx.get(search, params={"q": "行政复议", "mode": "dense"}, timeout=30)
+                back = httpx.get(search, params={"q": "行政诉讼", "mode": "dense"}, timeout=30)
                 assert back.status_code == 200 and back.json()["results"]
 
 
