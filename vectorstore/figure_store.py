@@ -17,6 +17,8 @@ from sqlalchemy.exc import OperationalError
 from ingest.model import Report, SplitCandidates, Uncertain
 from vectorstore.schema import checks, figures, reports
 
+_UNAVAILABLE = "数字库暂时不可用 / figure store unavailable"
+
 
 @dataclass(frozen=True)
 class StoredFigure:
@@ -59,7 +61,18 @@ class ReadAcross:
 
 
 class StoreUnavailable(RuntimeError):
-    """The figure store is locked or unreachable."""
+    """A store in the SQL database is locked or unreachable (the API answers 503)."""
+
+
+@contextlib.contextmanager
+def guarded(context, unavailable: str):
+    """The connection of `context`; a lock or connection error becomes StoreUnavailable, its message
+    `unavailable` ("中文 / English") followed by the driver's reason."""
+    try:
+        with context as connection:
+            yield connection
+    except OperationalError as error:
+        raise StoreUnavailable(f"{unavailable}: {error.orig}") from error
 
 
 @dataclass(frozen=True)
@@ -261,20 +274,12 @@ class FigureStore:
     def figure_report_ids(self) -> set[str]:
         return {row[0] for row in self._read(select(figures.c.report_id).distinct())}
 
-    @contextlib.contextmanager
     def _writing(self):
-        try:
-            with self.engine.begin() as connection:
-                yield connection
-        except OperationalError as error:
-            raise StoreUnavailable(f"数字库暂时不可用 / figure store unavailable: {error.orig}") from error
+        return guarded(self.engine.begin(), _UNAVAILABLE)
 
     def _read(self, query) -> list:
-        try:
-            with self.engine.connect() as connection:
-                return connection.execute(query).all()
-        except OperationalError as error:
-            raise StoreUnavailable(f"数字库暂时不可用 / figure store unavailable: {error.orig}") from error
+        with guarded(self.engine.connect(), _UNAVAILABLE) as connection:
+            return connection.execute(query).all()
 
 
 def figure_value(text: str | None) -> int | Decimal | None:

@@ -11,7 +11,6 @@ The journal's heartbeat tells `repair()` which pending reports a live job is sti
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -26,9 +25,8 @@ from typing import Literal, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
 
-from vectorstore.figure_store import StoreUnavailable
+from vectorstore.figure_store import guarded
 from vectorstore.indexer import Indexer, StageListener
 from vectorstore.schema import ingest_jobs
 
@@ -84,21 +82,12 @@ class JobJournal:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    @contextlib.contextmanager
     def _writing(self):
-        try:
-            with self.engine.begin() as connection:
-                yield connection
-        except OperationalError as error:  # locked (SQLite) or unreachable: the caller answers 503
-            raise StoreUnavailable(f"任务库暂时不可用 / job journal unavailable: {error.orig}") from error
+        # Locked (SQLite) or unreachable: the caller answers 503.
+        return guarded(self.engine.begin(), "任务库暂时不可用 / job journal unavailable")
 
-    @contextlib.contextmanager
     def _reading(self):
-        try:
-            with self.engine.connect() as connection:
-                yield connection
-        except OperationalError as error:
-            raise StoreUnavailable(f"任务库暂时不可用 / job journal unavailable: {error.orig}") from error
+        return guarded(self.engine.connect(), "任务库暂时不可用 / job journal unavailable")
 
     def create(self, filename: str, path: Path, runner: Runner, staged: Path | None = None) -> JobState:
         job_id = uuid.uuid4().hex

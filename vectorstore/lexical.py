@@ -23,9 +23,8 @@ from sqlalchemy import Float, and_, bindparam, case, cast, delete, func, select,
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
 
-from vectorstore.figure_store import StoreUnavailable
+from vectorstore.figure_store import guarded
 from vectorstore.model import Chunk, Hit, SearchFilters
 from vectorstore.schema import lexical_chunks, lexical_postings, lexical_state, lexical_terms
 from vectorstore.segmenter import Segmenter
@@ -34,6 +33,7 @@ K1 = 1.5
 B = 0.75
 EPSILON = 0.25
 _BATCH = 500
+_UNAVAILABLE = "检索库暂时不可用 / lexical index unavailable"
 
 
 @dataclass(frozen=True)
@@ -214,17 +214,18 @@ class LexicalIndex:
         ))
 
     def _writing(self):
-        return _guarded(self.engine.begin())
+        return guarded(self.engine.begin(), _UNAVAILABLE)
 
     @contextlib.contextmanager
     def _reading(self):
         """One snapshot for the totals, frequencies, postings and texts of a search, so that a report
         replaced meanwhile is seen whole, before or after."""
         if self.engine.dialect.name == "postgresql":
-            with _guarded(self.engine.connect().execution_options(isolation_level="REPEATABLE READ")) as connection:
+            snapshot = self.engine.connect().execution_options(isolation_level="REPEATABLE READ")
+            with guarded(snapshot, _UNAVAILABLE) as connection:
                 yield connection
             return
-        with _guarded(self.engine.connect()) as connection:
+        with guarded(self.engine.connect(), _UNAVAILABLE) as connection:
             # pysqlite opens no transaction for reads, so each SELECT would see the latest commit; a
             # read transaction in WAL mode keeps the snapshot of its first read (rolled back on close).
             connection.exec_driver_sql("BEGIN")
@@ -251,13 +252,3 @@ def _conditions(filters: SearchFilters) -> list:
     if filters.excluded_reports:
         conditions.append(c.report_id.not_in(list(filters.excluded_reports)))
     return conditions
-
-
-@contextlib.contextmanager
-def _guarded(context):
-    """A connection whose lock and connection errors say that the store is unavailable (a 503)."""
-    try:
-        with context as connection:
-            yield connection
-    except OperationalError as error:
-        raise StoreUnavailable(f"检索库暂时不可用 / lexical index unavailable: {error.orig}") from error
