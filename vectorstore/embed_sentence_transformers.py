@@ -48,11 +48,7 @@ class SentenceTransformerEmbedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        batches = []
-        for start in range(0, len(texts), self.batch_size):
-            with self._lock.passages():
-                batches.append(self._encode(texts[start : start + self.batch_size]))
-        return np.vstack(batches)
+        return self._lock.passages_in_batches(texts, self.batch_size, self._encode)
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock.query():

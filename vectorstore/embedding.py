@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -58,6 +59,15 @@ class QueryFirstLock:
         with self._turn:
             self._busy = False
             self._turn.notify_all()
+
+    def passages_in_batches(self, texts: list[str], batch_size: int,
+                            encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """`encode` on each batch of `texts` in turn, the lock taken per batch, rows in order."""
+        batches = []
+        for start in range(0, len(texts), batch_size):
+            with self.passages():
+                batches.append(np.atleast_2d(encode(texts[start : start + batch_size])))
+        return np.vstack(batches).astype(np.float32)
 
 
 def make_embedder(backend: str, model: str | None, batch_size: int, threads: int | None = None) -> Embedder:
