@@ -27,6 +27,8 @@ from qa.search import SearchRequest, SearchService
 from vectorstore.model import Chunk, Hit
 from vectorstore.shared_results import SharedResults
 
+_MISSING = object()  # remembered values may be anything, None included
+
 
 @dataclass(frozen=True)
 class SharedTier:
@@ -73,26 +75,25 @@ class ResultCache:
             return compute()
         version = self._version()
         full_key = (version, key)
-        while True:
-            with self._lock:
-                if version != self._seen_version:
-                    self._entries.clear()
-                    self._seen_version = version
-                if key in self._entries:
-                    self._entries.move_to_end(key)
-                    return self._entries[key]
-                running = self._computing.get(full_key)
-                if running is None:
-                    running = self._computing[full_key] = threading.Event()
-                    break
+        with self._lock:
+            if version != self._seen_version:
+                self._entries.clear()
+                self._seen_version = version
+            if (found := self._remembered(key, version)) is not _MISSING:
+                return found
+            running = self._computing.get(full_key)
+            if running is None:
+                running = self._computing[full_key] = threading.Event()
+                computing = True
+            else:
+                computing = False
+        if not computing:
             # Another request computes this answer: wait for it, then read it (or compute it
             # ourselves if it failed or the data changed meanwhile).
             running.wait()
             with self._lock:
-                if key in self._entries and version == self._seen_version:
-                    self._entries.move_to_end(key)
-                    return self._entries[key]
-            return compute()
+                found = self._remembered(key, version)
+            return compute() if found is _MISSING else found
         try:
             value = self._computed_elsewhere(key, version)
             if value is None:
@@ -108,6 +109,13 @@ class ResultCache:
             with self._lock:
                 del self._computing[full_key]
             running.set()
+
+    def _remembered(self, key: Hashable, version: Hashable) -> Any:
+        """The entry for `key` at `version`, or _MISSING (call with the lock held)."""
+        if version != self._seen_version or key not in self._entries:
+            return _MISSING
+        self._entries.move_to_end(key)
+        return self._entries[key]
 
     def _computed_elsewhere(self, key: Hashable, version: Hashable) -> Any:
         if self.shared is None:
