@@ -1,25 +1,24 @@
-"""Cross-year 勾稽 relations between two years of the same agency, used two ways.
+"""Cross-year 勾稽 relations between two years of the same agency, stated once (`RELATIONS`) and used
+two ways.
 
-Checks (spec rules 5 and 6), computed from the stored figures: warnings, never errors, and
-`not_assessable` when an operand is blank.
+- t3.carry: 上年结转 of year N = 结转下年度 of year N-1, per column (spec rule 5).
+- t2.roll_forward (2021 format): 现行有效 of N = 现行有效 of N-1 + 本年制发 of N - 本年废止 of N
+  (spec rule 6).
+- t2.prev_count (2019 format): 上一年项目数量 of N = 上一年项目数量 of N-1 + 本年增/减 of N-1,
+  for 行政许可, 其他对外管理服务事项, 行政处罚, 行政强制 and 行政事业性收费. It follows from the
+  2019 format's column definitions, is not in the spec's list, and so only helps reading.
 
-- t3.carry: 上年结转 of year N = 结转下年度 of year N-1, per column.
-- t2.roll_forward (2021 format): 现行有效 of N = 现行有效 of N-1 + 本年制发 of N - 本年废止 of N.
+Checks (`CrossYearChecks`), the spec's rules computed from the stored figures: warnings, never
+errors, and `not_assessable` when an operand is blank.
 
 Reading (`CrossYearReader`): a run of cells whose digits ran together ("693665") keeps its
-candidate splits in the store; when the agency's neighbouring years are stored, the relations
-above, and a third one that follows from the 2019 format's column definitions (not in the spec's
-list) -
-
-- t2.prev_count (2019 format): 上一年项目数量 of N = 上一年项目数量 of N-1 + 本年增/减 of N-1,
-  for 行政许可, 其他对外管理服务事项, 行政处罚, 行政强制 and 行政事业性收费 -
-
-choose among them. A cell is given a value only when every split consistent with all the
+candidate splits in the store; when the agency's neighbouring years are stored, every relation
+chooses among them. A cell is given a value only when every split consistent with all the
 relations agrees on it; none consistent, or several values, and it stays uncertain. A relation
 that no split at all satisfies is the agency's own inconsistency between two years (the
 pingtan reports of 2023-2025 break the roll-forward as printed) and is set aside. It is decided
-when answers read the store, never stored, so a report removed or replaced takes its effect on
-its neighbours' cells with it.
+when answers and the staff views read the store, never stored, so a report removed or replaced
+takes its effect on its neighbours' cells with it.
 """
 
 from __future__ import annotations
@@ -27,8 +26,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ingest.checks import COL_LABELS
 from ingest.model import SplitCandidates
 from ingest.template import T2_2019, T2_2021, T2_COL_LABELS, T3_COLS
 from vectorstore.figure_store import FigureStore, ReadAcross, StoredFigure
@@ -37,6 +38,58 @@ if TYPE_CHECKING:
     from qa.tools import FigureValue
 
 _STATUS = {"pass": "一致", "fail": "不一致", "not_assessable": "无法核对（有空白）"}
+
+Key = tuple[str, str, str]
+"""(table, row, col) of a cell."""
+Term = tuple[int, int, Key]
+"""(sign, year offset, cell): offset 0 is year N, -1 is year N-1."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """sum(sign * cell) = 0 over cells of year N and year N-1, for one row or column of a rule."""
+
+    rule: str
+    text: str
+    """The relation in words, for answers and the staff views."""
+    where: str
+    """The row or column it holds for ("总计", "（规章）")."""
+    terms: tuple[Term, ...]
+    """The first term, of sign 1, is the cell the relation computes."""
+    check: str | None
+    """How a 勾稽 check of it is headed ({year}, {previous}, {where}); None when it is not a rule of
+    the spec and only helps reading."""
+
+    @property
+    def subjects(self) -> tuple[Term, ...]:
+        """The terms whose figure the check is about: both sides of an equality, the computed side of
+        a sum (an answer about 本年制发, or about last year's 现行有效, is not about this roll-forward)."""
+        return self.terms if len(self.terms) == 2 else self.terms[:1]
+
+
+_T2_NAMES = {"rules": "（规章）", "normative": "（行政规范性文件）"}
+_T2_ROWS = {spec.key: spec.label for spec in T2_2019 + T2_2021}
+
+
+def _relations() -> list[Relation]:
+    relations = [Relation(
+        "t3.carry", "上年结转 = 上年报告的结转下年度", COL_LABELS.get(col, col),
+        ((1, 0, ("t3", "carried_over", col)), (-1, -1, ("t3", "carried_forward", col))),
+        "{year}年上年结转与{previous}年结转下年度（{where}）") for col in T3_COLS]
+    relations += [Relation(
+        "t2.roll_forward", "现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数", name,
+        ((1, 0, ("t2", row, "in_force")), (-1, -1, ("t2", row, "in_force")),
+         (-1, 0, ("t2", row, "issued")), (1, 0, ("t2", row, "repealed"))),
+        "{year}年现行有效{where}与上年滚动推算") for row, name in _T2_NAMES.items()]
+    relations += [Relation(
+        "t2.prev_count", "上一年项目数量 = 上年报告的上一年项目数量 + 上年报告的本年增/减", f"（{_T2_ROWS[row]}）",
+        ((1, 0, ("t2", row, "prev_count")), (-1, -1, ("t2", row, "prev_count")), (-1, -1, ("t2", row, "change"))),
+        None) for row in ("licensing", "other_services", "punishment", "coercion", "fees")]
+    return relations
+
+
+RELATIONS = _relations()
+CHECKED = [relation for relation in RELATIONS if relation.check is not None]
 
 
 @dataclass(frozen=True)
@@ -47,19 +100,20 @@ class CrossYearCheck:
     where: str
     status: str
     detail: str
+    heading: str
+    """What was compared ("2023年上年结转与2022年结转下年度（总计）")."""
 
     def json(self) -> dict:
         return {"rule": self.rule, "agency": self.agency, "year": self.year, "where": self.where,
                 "status": self.status, "detail": self.detail}
 
     def line(self) -> str:
-        if self.rule == "t3.carry":
-            return (f"{self.year}年上年结转与{self.year - 1}年结转下年度（{self.where}）"
-                    f"{_STATUS[self.status]}：{self.detail}")
-        return f"{self.year}年现行有效{self.where}与上年滚动推算{_STATUS[self.status]}：{self.detail}"
+        return f"{self.heading}{_STATUS[self.status]}：{self.detail}"
 
 
 class CrossYearChecks:
+    """The spec's cross-year rules (the relations with a `check`) between consecutive stored years."""
+
     def __init__(self, store: FigureStore) -> None:
         self.store = store
 
@@ -69,79 +123,68 @@ class CrossYearChecks:
         checks: list[CrossYearCheck] = []
         for year in years:
             if year - 1 in years:
-                checks += self.carry(agency, year, T3_COLS)
-                checks += self.roll_forward(agency, year)
+                checks += filter(None, (self.check(relation, agency, year) for relation in CHECKED))
         return checks
 
     def lines_for(self, values: list[FigureValue]) -> list[str]:
-        """Checks touching the cells an answer used (上年结转, 结转下年度, 现行有效)."""
+        """Checks about the cells an answer used (上年结转, 结转下年度, 现行有效)."""
         lines: list[str] = []
         seen: set[tuple] = set()
         for value in values:
             for cell in value.cells + value.blank:
-                found: list[CrossYearCheck] = []
                 if cell.read_across is not None:
                     # The relations decided the cell, so they hold by construction; the answer says
                     # how it was read (FigureValue.reading_notes) instead.
                     continue
-                if (cell.table, cell.row) == ("t3", "carried_over"):
-                    found = self.carry(cell.agency, cell.year, (cell.col,))
-                elif (cell.table, cell.row) == ("t3", "carried_forward"):
-                    found = self.carry(cell.agency, cell.year + 1, (cell.col,))
-                elif cell.table == "t2" and cell.col == "in_force":
-                    found = [c for c in self.roll_forward(cell.agency, cell.year) if c.where == _T2_NAMES[cell.row]]
-                for check in found:
-                    key = (check.rule, check.agency, check.year, check.where)
-                    if key not in seen:
-                        seen.add(key)
-                        lines.append(check.line())
+                for relation in CHECKED:
+                    for _, offset, key in relation.subjects:
+                        if key != _key(cell):
+                            continue
+                        check = self.check(relation, cell.agency, cell.year - offset)
+                        if check is None:
+                            continue
+                        seen_key = (check.rule, check.agency, check.year, check.where)
+                        if seen_key not in seen:
+                            seen.add(seen_key)
+                            lines.append(check.line())
         return lines
 
-    def carry(self, agency: str, year: int, cols) -> list[CrossYearCheck]:
-        checks = []
-        for col in cols:
-            now = self._cell("t3", "carried_over", col, agency, year)
-            before = self._cell("t3", "carried_forward", col, agency, year - 1)
-            if now is None or before is None:
-                continue
-            status, detail = _compare(now.value, before.value, f"{_shown(now.value)} 对 {_shown(before.value)}")
-            checks.append(CrossYearCheck("t3.carry", agency, year, _COL_NAMES.get(col, col), status, detail))
-        return checks
+    def check(self, relation: Relation, agency: str, year: int) -> CrossYearCheck | None:
+        """The relation between `year` and the year before; None when a report does not print one of its cells."""
+        cells = [self._cell(*key, agency, year + offset) for _, offset, key in relation.terms]
+        if None in cells:
+            return None
+        status, detail = _assess([(sign, cell.value) for (sign, _, _), cell in zip(relation.terms, cells, strict=True)])
+        heading = relation.check.format(year=year, previous=year - 1, where=relation.where)
+        return CrossYearCheck(relation.rule, agency, year, relation.where, status, detail, heading)
 
-    def roll_forward(self, agency: str, year: int) -> list[CrossYearCheck]:
-        checks = []
-        for row, name in _T2_NAMES.items():
-            now = self._cell("t2", row, "in_force", agency, year)
-            before = self._cell("t2", row, "in_force", agency, year - 1)
-            issued = self._cell("t2", row, "issued", agency, year)
-            repealed = self._cell("t2", row, "repealed", agency, year)
-            if None in (now, before, issued, repealed):
-                continue
-            operands = (now.value, before.value, issued.value, repealed.value)
-            if any(v is None for v in operands):
-                checks.append(CrossYearCheck("t2.roll_forward", agency, year, name, "not_assessable", "有空白单元格"))
-                continue
-            expected = before.value + issued.value - repealed.value
-            status = "pass" if expected == now.value else "fail"
-            detail = (f"{_shown(before.value)} + {_shown(issued.value)} - {_shown(repealed.value)} = "
-                      f"{_shown(expected)}，报告为 {_shown(now.value)}")
-            checks.append(CrossYearCheck("t2.roll_forward", agency, year, name, status, detail))
-        return checks
-
-    def _cell(self, table: str, row: str, col: str, agency: str, year: int):
+    def _cell(self, table: str, row: str, col: str, agency: str, year: int) -> StoredFigure | None:
         found = self.store.cells(table, row, col, [agency], [year])
         return found[0] if found else None
 
 
-_T2_NAMES = {"rules": "（规章）", "normative": "（行政规范性文件）"}
-_COL_NAMES = {"total": "总计", "natural_person": "自然人", "commercial": "商业企业", "research": "科研机构",
-              "social_org": "社会公益组织", "legal_service": "法律服务机构", "other_org": "其他"}
+def _assess(operands: list[tuple[int, int | Decimal | None]]) -> tuple[str, str]:
+    """Status and detail of a relation over its (sign, value)s: an equality shows its two sides, a sum
+    its arithmetic."""
+    (_, reported), *terms = operands
+    if len(terms) == 1:
+        other = terms[0][1]
+        detail = f"{_shown(reported)} 对 {_shown(other)}"
+        if reported is None or other is None:
+            return "not_assessable", detail
+        return ("pass" if reported == other else "fail"), detail
+    if any(value is None for _, value in operands):
+        return "not_assessable", "有空白单元格"
+    expected = sum(-sign * value for sign, value in terms)
+    status = "pass" if expected == reported else "fail"
+    return status, f"{_right_side(terms, '-')} = {_shown(expected)}，报告为 {_shown(reported)}"
 
 
-def _compare(now, before, detail: str) -> tuple[str, str]:
-    if now is None or before is None:
-        return "not_assessable", detail
-    return ("pass" if now == before else "fail"), detail
+def _right_side(terms: list[tuple[int, int | Decimal]], minus: str) -> str:
+    """The terms moved to the other side of the relation, as a sum ("665 + 88 − 55")."""
+    text = "".join(f"{' + ' if -sign > 0 else f' {minus} '}{f'({value})' if value < 0 else value}"
+                   for sign, value in terms)
+    return text.removeprefix(" + ")
 
 
 def _shown(value) -> str:
@@ -150,41 +193,6 @@ def _shown(value) -> str:
 
 # Reading run-together digits across years ---------------------------------------------------
 
-Key = tuple[str, str, str]
-"""(table, row, col) of a cell."""
-
-
-@dataclass(frozen=True)
-class _Relation:
-    """sum(sign * cell) = 0 over cells of year N (offset 0) and year N-1 (offset -1)."""
-
-    rule: str
-    text: str
-    terms: tuple[tuple[int, int, Key], ...]
-    """(sign, year offset, cell), the first term being the cell the relation computes."""
-
-
-def _relations() -> list[_Relation]:
-    relations = []
-    for row in ("rules", "normative"):
-        relations.append(_Relation(
-            "t2.roll_forward", "现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数",
-            ((1, 0, ("t2", row, "in_force")), (-1, -1, ("t2", row, "in_force")),
-             (-1, 0, ("t2", row, "issued")), (1, 0, ("t2", row, "repealed")))))
-    for row in ("licensing", "other_services", "punishment", "coercion", "fees"):
-        relations.append(_Relation(
-            "t2.prev_count", "上一年项目数量 = 上年报告的上一年项目数量 + 上年报告的本年增/减",
-            ((1, 0, ("t2", row, "prev_count")), (-1, -1, ("t2", row, "prev_count")),
-             (-1, -1, ("t2", row, "change")))))
-    for col in T3_COLS:
-        relations.append(_Relation(
-            "t3.carry", "上年结转 = 上年报告的结转下年度",
-            ((1, 0, ("t3", "carried_over", col)), (-1, -1, ("t3", "carried_forward", col)))))
-    return relations
-
-
-RELATIONS = _relations()
-_T2_ROWS = {spec.key: spec.label for spec in T2_2019 + T2_2021}
 _ROWS = sorted({(table, row) for relation in RELATIONS for _, _, (table, row, _) in relation.terms})
 # Bounds on the work of one read (it runs inside a request): a relation links at most two runs
 # (years N-1 and N), each keeping at most ingest.tables.MAX_KEPT_READINGS (200) readings; real cases stay far below.
@@ -209,7 +217,7 @@ class _Run:
 
 @dataclass(frozen=True)
 class _Equation:
-    relation: _Relation
+    relation: Relation
     year: int
     operands: tuple[tuple[int, int, StoredFigure, _Run | None], ...]
     """(sign, year, stored cell, the run it belongs to or None when the cell was read)."""
@@ -257,6 +265,17 @@ class CrossYearReader:
                         decided[(run.year, *key)] = replace(cell, value=value, raw=str(value), uncertain=None)
         return {where: replace(cell, read_across=self._provenance(cell, runs, equations, decided))
                 for where, cell in decided.items()}
+
+    def decide(self, cells: list[StoredFigure]) -> list[StoredFigure]:
+        """`cells` with each one the agency's other years decide replaced by its reading (see `read`),
+        the others as stored. Only agencies with a run-together cell among `cells` are read."""
+        agencies = {cell.agency for cell in cells if cell.split is not None and cell.value is None}
+        decided = {agency: self.read(agency) for agency in agencies}
+        chosen = []
+        for cell in cells:
+            reading = decided.get(cell.agency, {}).get((cell.year, *_key(cell)))
+            chosen.append(reading if reading is not None and reading.report_id == cell.report_id else cell)
+        return chosen
 
     def _equations(self, agency: str) -> tuple[list[_Run], list[_Equation]]:
         by_year: dict[int, dict[Key, StoredFigure]] = {}
@@ -319,9 +338,7 @@ def _worked(equation: _Equation, decided: dict[tuple[int, str, str, str], Stored
             return ""
         values.append((sign, value))
     (_, result), *terms = values
-    # The first term is what the relation computes; the others move to the right-hand side.
-    right = "".join(f"{' + ' if -sign > 0 else ' − '}{f'({value})' if value < 0 else value}" for sign, value in terms)
-    return f"{equation.year}年：{result} = {right[3:] if right.startswith(' + ') else right}"
+    return f"{equation.year}年：{result} = {_right_side(terms, '−')}"
 
 
 def _key(cell: StoredFigure) -> Key:
@@ -331,7 +348,7 @@ def _key(cell: StoredFigure) -> Key:
 def _cell_name(cell: StoredFigure) -> str:
     if cell.table == "t3":
         row = "上年结转" if cell.row == "carried_over" else "结转下年度"
-        return f"表三{row}（{_COL_NAMES.get(cell.col, cell.col)}）"
+        return f"表三{row}（{COL_LABELS.get(cell.col, cell.col)}）"
     return f"表二{_T2_ROWS.get(cell.row, cell.row)}{T2_COL_LABELS.get(cell.col, cell.col)}"
 
 
