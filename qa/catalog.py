@@ -11,10 +11,10 @@ from pathlib import Path
 from ingest.checks import COL_LABELS, T4_LABELS
 from ingest.reader import SUFFIXES
 from ingest.template import T2_2019, T2_2021, T2_COL_LABELS, T3_2019, T3_2021, T3_COLS, T4_COLS, T4_ROWS
-from qa.crossyear import CrossYearChecks
+from qa.crossyear import CrossYearChecks, CrossYearReader, summary
 from qa.tools import FigureTools
 from qa.vocabulary import Vocabulary
-from vectorstore.figure_store import FigureStore, StoredFigure
+from vectorstore.figure_store import FigureStore, ReadAcross, StoredFigure
 from vectorstore.indexer import Indexer
 
 
@@ -26,6 +26,7 @@ class Catalog:
         self.tools = tools
         self.vocabulary = vocabulary
         self.upload_dir = upload_dir
+        self.across_years = CrossYearReader(store)
 
     def reports(self) -> list[dict]:
         return [_report_json(r) for r in self.store.reports()]
@@ -35,7 +36,8 @@ class Catalog:
         if len(found) != 1:
             return None
         stored = found[0]
-        cells = self.store.report_figures(stored.id)
+        # Cells whose digits ran together show what the neighbouring years' reports decide, as answers do.
+        cells = self.across_years.decide(self.store.report_figures(stored.id))
         return {
             **_report_json(stored),
             "sections": self.store.report_body(stored.id),
@@ -120,7 +122,16 @@ def _figure_json(cell: StoredFigure) -> dict:
     value = cell.value
     return {"agency": cell.agency, "year": cell.year, "table": cell.table, "row": cell.row, "col": cell.col,
             "value": None if value is None else (int(value) if value == int(value) else float(value)),
-            "raw": cell.raw, "page": cell.page, "unit": cell.unit, "uncertain": cell.uncertain}
+            "raw": cell.raw, "page": cell.page, "unit": cell.unit, "uncertain": cell.uncertain,
+            "read_across": None if cell.read_across is None else _read_across_json(cell.read_across)}
+
+
+def _read_across_json(reading: ReadAcross) -> dict:
+    """How a cell of run-together digits was split with other years' reports: `summary` for a table cell,
+    `note` as answers say it (with the arithmetic)."""
+    return {"printed": reading.printed, "rules": list(reading.rules), "years": list(reading.years),
+            "sources": list(dict.fromkeys(Path(cell.source).name for cell in reading.supporting)),
+            "summary": summary(reading), "note": reading.note}
 
 
 def tables_as_printed(cells: list[StoredFigure], fmt: str) -> dict[str, dict]:
@@ -151,6 +162,9 @@ def _row(by_key: dict, table: str, row: str, label: str, cols) -> dict:
 def _cell(cell: StoredFigure | None, column: str) -> dict:
     if cell is None:
         return {"column": column, "text": "—", "state": "absent"}
+    if cell.read_across is not None:
+        return {"column": column, "text": str(cell.value), "state": "read_across", "page": cell.page,
+                "why": f"跨年度读出：{summary(cell.read_across)}"}
     if cell.uncertain:
         return {"column": column, "text": "?", "state": "uncertain", "why": cell.uncertain}
     if cell.value is None:

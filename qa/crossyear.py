@@ -27,6 +27,7 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from ingest.checks import COL_LABELS
@@ -327,6 +328,15 @@ class CrossYearReader:
         note = (f"{cell.year}年{_cell_name(cell)}{cell.value}由连写数字“{run.split.printed}”按与{shown}年报告的"
                 f"勾稽关系拆分读出：{relations}" + (f"（{worked}）" if worked else ""))
         return ReadAcross(run.split.printed, rules, years, note, tuple(supporting.values()))
+
+
+def summary(reading: ReadAcross) -> str:
+    """The reading in one short sentence, for a table cell: the digits as printed, the other years'
+    reports (by year and file) and the relations used ("连写数字“8855698”按2021年报告（…）的勾稽关系拆分：…")."""
+    sources = "、".join(dict.fromkeys(PurePath(cell.source).name for cell in reading.supporting))
+    years = "、".join(str(year) for year in reading.years)
+    texts = "；".join(dict.fromkeys(relation.text for relation in RELATIONS if relation.rule in reading.rules))
+    return f"连写数字“{reading.printed}”按{years}年报告（{sources}）的勾稽关系拆分：{texts}"
 
 
 def _worked(equation: _Equation, decided: dict[tuple[int, str, str, str], StoredFigure]) -> str:

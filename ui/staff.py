@@ -20,6 +20,8 @@ CSS = """
 .nb-table td,.nb-table th{border:1px solid #8c959f;padding:2px 6px;text-align:right}
 .nb-table td:first-child{text-align:left}
 .nb-uncertain{background:#ffe0e0}
+.nb-read-across{background:#e0efff}
+.nb-read-across-notes{font-size:0.85em;color:#57606a}
 .nb-fail{color:#b42318;font-weight:600}
 .nb-upload{display:flex;flex-direction:column;gap:8px;max-width:640px}
 """
@@ -113,19 +115,32 @@ def report_html(report: dict) -> str:
     return "\n".join(parts)
 
 
+READ_ACROSS_MARK = "※"
+"""Marks a cell whose run-together digits the neighbouring year's report decided; its note is under the table."""
+
+
 def _table_html(table: dict) -> str:
     rows = [f"<caption>{html.escape(table['title'])}</caption>"]
+    notes = []
     if table.get("columns"):
         rows.append("<tr><th></th>" + "".join(f"<th>{html.escape(c)}</th>" for c in table["columns"]) + "</tr>")
     for row in table["rows"]:
         cells = []
         for cell in row["cells"]:
-            klass = " class='nb-uncertain'" if cell["state"] == "uncertain" else ""
+            klass = {"uncertain": " class='nb-uncertain'", "read_across": " class='nb-read-across'"}.get(
+                cell["state"], "")
             title = f" title='{html.escape(cell.get('why', ''))}'" if cell.get("why") else ""
             label = "" if table.get("columns") else f"{html.escape(cell['column'])} "
-            cells.append(f"<td{klass}{title}>{label}{html.escape(cell['text'])}</td>")
+            mark = READ_ACROSS_MARK if cell["state"] == "read_across" else ""
+            if mark:
+                notes.append(cell["why"])
+            cells.append(f"<td{klass}{title}>{label}{html.escape(cell['text'])}{mark}</td>")
         rows.append(f"<tr><td>{html.escape(row['label'])}</td>{''.join(cells)}</tr>")
-    return "<table class='nb-table'>" + "".join(rows) + "</table>"
+    shown = "<table class='nb-table'>" + "".join(rows) + "</table>"
+    if notes:
+        shown += "<ul class='nb-read-across-notes'>" + "".join(
+            f"<li>{READ_ACROSS_MARK} {html.escape(note)}</li>" for note in dict.fromkeys(notes)) + "</ul>"
+    return shown
 
 
 def staff_blocks(container) -> gr.Blocks:
