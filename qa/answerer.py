@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.gazetteer import Gazetteer
 from qa import composer
@@ -29,6 +29,11 @@ _QUANTITY = re.compile(r"多少|几|多大|多高")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:万|余|多)?\s*[件个次条篇场份人项家元%起名]")
 # What a table-三/四 figure counts, as the prose of a report names it, and its way of saying "none".
 _COUNTED_NOUNS = {"申请": "request", "复议": "review", "诉讼": "suit", "起诉": "suit"}
+# The asker's own case ("我上个月交的申请", "我的申请") and what became of it: not in any report.
+_OWN_CASE = re.compile(r"我们?(?:的|[^，。？?]{0,6}(?:提交|交的|递交|提出|写的|申请的|寄的))")
+_CASE_STATUS = re.compile(r"什么时候|多久|进度|结果|办到|哪一步|怎么样了|回复|答复我|受理了吗|处理了吗|批了吗")
+# "有没有收费", "是否收取", "收没收", "收费了吗": a question answered by yes or no.
+_YES_NO = re.compile(r"有没有|是否|有无|吗[？?]?\s*$|([\u4e00-\u9fff])[没不]\1")
 _NONE = re.compile(r"(?:未|没有|没)(?:收到|受理|发生)")
 # Grammar, not phrasing: words that never qualify what is counted.
 _FUNCTION_WORDS = frozenset(
@@ -102,10 +107,11 @@ class Answerer:
         directory = AgencyDirectory(known, self._gazetteer, self.store.years_of)
         understanding = Understanding(self.vocabulary, directory, self.store.years_of)
         frame = understanding.understand(text, agency, earlier)
-        if any(word in text for word in self.vocabulary.personal):
-            return Answer("年度报告只公布汇总数字和工作情况，不包含个人信息或某一件申请的办理进度。"
-                          "查询个人申请的进度，请直接联系受理申请的机关。", "none")
-        if not frame.in_scope:
+        if any(word in text for word in self.vocabulary.personal) or (
+                _OWN_CASE.search(text) and _CASE_STATUS.search(text)):
+            return Answer("这个问题无法从年度报告中回答：年度报告只公布汇总数字和工作情况，不包含个人信息或"
+                          "某一件申请的办理进度。查询个人申请的进度，请直接联系受理申请的机关。", "none")
+        if not frame.in_scope and not (frame.ambiguous and self._only_report_stating(frame, directory)):
             return Answer(composer.out_of_scope(), "none")
         if frame.unknown_place and not frame.agencies and not frame.ambiguous:
             return Answer(composer.out_of_scope(f"抱歉，目前没有收录{frame.unknown_place}的政府信息公开工作年度报告。"),
@@ -126,6 +132,14 @@ class Answerer:
             # Text, or a number only one department's report states, is found by its topic; a place
             # name fitting two governments asks for a number each of them states (主动公开…条).
             return self._documents(frame, directory, agencies=frame.ambiguous)
+        if frame.ambiguous and frame.figure is None:
+            only = self._only_report_stating(frame, directory)
+            if only is not None:  # the other candidates' reports never mention what is asked
+                answer = self._documents(replace(frame, agencies=[only], ambiguous=[]), directory)
+                if answer.route != "none":
+                    answer.answer = f"（“{'、'.join(frame.ambiguous)}”中只有{only}的报告提到这一内容，按它回答。）\n" \
+                        + answer.answer
+                    return answer
         if frame.ambiguous and frame.intent not in ("rank", "sum"):
             names = "、".join(frame.ambiguous)
             route: Route = "figures" if frame.figure or _QUANTITY.search(text) else "documents"
@@ -186,7 +200,8 @@ class Answerer:
                     if year not in self.store.years_of(agency) or any(
                             (v.agency, v.year) == (agency, year) for v in values):
                         continue
-                    stated = self._counting_sentences(step.terms[0].label, text, agency, year, directory)
+                    table = self._table_of(step.terms[0].figure)
+                    stated = self._counting_sentences(step.terms[0].label, table, text, agency, year, directory)
                     if stated:
                         lines.append(f"{agency}{year}年的报告没有刊载相应表格，正文中的相关表述："
                                      + composer.passages(stated, citations))
@@ -365,10 +380,11 @@ class Answerer:
         lines = []
         for value in missing:
             lines.append(f"{value.agency}{value.year}年的报告没有刊载{table}，表格中查不到“{value.label}”。")
-            stated = self._counting_sentences(frame.figure.label, frame.text, value.agency, value.year, directory)
+            stated = self._counting_sentences(frame.figure.label, frame.figure.cells[0].table, frame.text,
+                                              value.agency, value.year, directory)
             if stated:
                 lines.append("报告正文中的相关表述：\n" + composer.passages(stated, citations))
-                nouns = _counted_nouns(frame.figure.label)
+                nouns = _counted_nouns(frame.figure.label, frame.figure.cells[0].table)
                 if not any(_NUMBER.search(clause) for _, sentence in stated for clause in _near_own(sentence, nouns)):
                     lines.append("（报告原文说没有，即0件。）")
         if citations.items:
@@ -384,12 +400,15 @@ class Answerer:
         return Answer(note + "以下是报告正文中的相关内容：\n" + documents.answer, "documents",
                       documents.figures, documents.citations)
 
-    def _counting_sentences(self, label: str, question: str, agency: str, year: int,
+    def _table_of(self, figure: str) -> str:
+        return next(term.cells[0].table for term in self.vocabulary.figures if term.name == figure)
+
+    def _counting_sentences(self, label: str, table: str, question: str, agency: str, year: int,
                             directory: AgencyDirectory) -> list:
         """The sentence of that report's text that states the figure: it names what the figure
         counts (申请, 复议, 诉讼…), and states a number of it or that there was none; the one sharing
         most words with the question wins. Searched within that report only."""
-        nouns = _counted_nouns(label)
+        nouns = _counted_nouns(label, table)
         if not nouns:
             return []
         query = self._topic(Frame(text=question, agencies=[agency]), question, directory)
@@ -446,7 +465,8 @@ class Answerer:
         hits = _prefer_section(hits, self.vocabulary.section_hint(query))
         tokens = set(self.segmenter.tokens(query)) - self.vocabulary.generic_words
         chosen = composer.best_sentences(hits, tokens, self.segmenter.tokens,
-                                         wants_number=bool(_QUANTITY.search(frame.text)))
+                                         wants_number=bool(_QUANTITY.search(frame.text)),
+                                         yes_no=bool(_YES_NO.search(frame.text)))
         # A passage is only an answer if it (or the title of its section) shares a topic word with
         # the question, and, for a figure looked for in prose, names that figure.
         relevant = [(hit, sentence) for hit, sentence in chosen
@@ -457,6 +477,25 @@ class Answerer:
             return Answer(composer.out_of_scope("抱歉，已收录的报告中没有找到与这个问题相关的内容。"), "none")
         text = "根据已收录报告的原文：\n" + composer.passages(relevant, own_citations)
         return Answer(text, "documents", own_citations.figures, own_citations.items)
+
+    def _only_report_stating(self, frame: Frame, directory: AgencyDirectory) -> str | None:
+        """Of the agencies a short name fits equally, the only one whose reports (of the years asked)
+        contain every word of the question's topic; None when several or none do."""
+        topic = self._topic(replace(frame, agencies=list(frame.ambiguous)), frame.text, directory)
+        words = {token for token in self.segmenter.tokens(topic) if len(token) >= 2
+                 and re.fullmatch(r"[\u4e00-\u9fff]+", token) and token not in self.vocabulary.generic_words
+                 and token not in _FUNCTION_WORDS and not re.search("几|多少|哪", token)}
+        if not words:
+            return None
+        stating = []
+        for name in frame.ambiguous:
+            request = SearchRequest(query=" ".join(sorted(words)), agency=name, top_k=5, mode="bm25",
+                                    year_from=min(frame.years) if frame.years else None,
+                                    year_to=max(frame.years) if frame.years else None)
+            text = "".join(hit.chunk.text for hit in self.search.search(request) if hit.chunk.agency == name)
+            if all(word in text for word in words):
+                stating.append(name)
+        return stating[0] if len(stating) == 1 else None
 
     def _topic(self, frame: Frame, text: str, directory: AgencyDirectory) -> str:
         """The question without the agency and years that filters already carry: every chunk of
@@ -469,10 +508,13 @@ class Answerer:
         return topic.strip() or text
 
 
-def _counted_nouns(label: str) -> list[str]:
+def _counted_nouns(label: str, table: str) -> list[str]:
     """The words the prose uses for what a figure counts. Of those in its label the last is what is
-    counted: 被申请行政复议 counts reviews, 本年新收政府信息公开申请 requests."""
+    counted: 被申请行政复议 counts reviews, 本年新收政府信息公开申请 requests; a 表三 figure whose
+    label names none (办理结果总计) counts requests too, as every row of that table does."""
     named = sorted((label.rfind(word), word) for word in _COUNTED_NOUNS if word in label)
+    if not named and table == "t3":
+        named = [(0, "申请")]
     if not named:
         return []
     return [word for word in _COUNTED_NOUNS if _COUNTED_NOUNS[word] == _COUNTED_NOUNS[named[-1][1]]]

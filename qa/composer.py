@@ -203,34 +203,76 @@ _COUNTED = re.compile(r"\d+(?:\.\d+)?\s*(?:万|余|多)?\s*[件个次条篇场�
 
 
 def best_sentences(hits: list[Hit], question_tokens: set[str], tokenize, limit: int = 3,
-                   wants_number: bool = False) -> list[tuple[Hit, str]]:
-    """From each of the best chunks, the sentence that shares most words with the question; when
-    the question asks how many, a sentence that counts something comes first."""
+                   wants_number: bool = False, yes_no: bool = False) -> list[tuple[Hit, str]]:
+    """From each of the best chunks, the sentence that best answers: when the question asks how
+    many, the sentence whose number is labelled with the question's words ("网络申请39件" for
+    网上申请), then any that counts something; when it asks whether, a sentence that says so
+    (未收取…, 全部免费, or a count) before one that only mentions the topic; then the most shared words."""
+    asked = _asked_words(question_tokens)
+
+    def rank(hit: Hit, sentence: str) -> tuple:
+        shared = len(question_tokens & set(tokenize(sentence)))
+        labelled = labelled_count(sentence, asked) if wants_number else 0
+        # A table rendered as text ("某机关2022年表三 …") counts everything; it is not a sentence that counts.
+        counts = wants_number and shared >= 2 and bool(_COUNTED.search(sentence)) \
+            and not sentence.startswith(hit.chunk.agency)
+        states = yes_no and shared >= 1 and bool(_POLARITY.search(sentence) or _COUNTED.search(sentence))
+        return labelled, states, counts, shared, -abs(len(sentence) - 60)
+
+    def sentences_of(hit: Hit) -> list[str]:
+        return [s.strip() for s in SENTENCE.findall(hit.chunk.text) if len(s.strip()) >= 8]
+
+    if wants_number or yes_no:  # chunks whose best sentence answers come first, else retrieval order
+        best_rank = {id(hit): max((rank(hit, s) for s in sentences_of(hit)), default=(0, False, False))
+                     for hit in hits}
+        hits = sorted(hits, key=lambda hit: tuple(-int(x) for x in best_rank[id(hit)][:3]))
     chosen: list[tuple[Hit, str]] = []
     seen_reports: dict[str, int] = {}
-    if wants_number:  # chunks with a sentence that counts what is asked come first, in retrieval order
-        hits = sorted(hits, key=lambda hit: not any(
-            _COUNTED.search(s) and len(question_tokens & set(tokenize(s))) >= 2
-            for s in SENTENCE.findall(hit.chunk.text) if not s.lstrip().startswith(hit.chunk.agency)))
     for hit in hits:
         if seen_reports.get(hit.chunk.report_id, 0) >= 2:
             continue
-        sentences = [s.strip() for s in SENTENCE.findall(hit.chunk.text) if len(s.strip()) >= 8]
+        sentences = sentences_of(hit)
         if not sentences:
             continue
-        def rank(sentence: str) -> tuple:
-            shared = len(question_tokens & set(tokenize(sentence)))
-            counts = wants_number and shared >= 2 and bool(_COUNTED.search(sentence))
-            return counts, shared, -abs(len(sentence) - 60)
-
-        best = max(sentences, key=rank)
+        best = max(sentences, key=lambda sentence: rank(hit, sentence))
         if len(best) > 160:
             best = _window(best, question_tokens, tokenize, wants_number)
+        if any(best == earlier for _, earlier in chosen):
+            continue  # overlapping chunks hold the same sentence
         chosen.append((hit, best))
         seen_reports[hit.chunk.report_id] = seen_reports.get(hit.chunk.report_id, 0) + 1
         if len(chosen) == limit:
             break
     return chosen
+
+
+# A sentence answering "whether" says no (未收取, 无…情况, 全部免费) or states a count.
+_POLARITY = re.compile(r"未|没有|(?<![并从])无(?!论|法|关)|免费|暂不|不收")
+# A number's label: the words just before it, back to the previous punctuation, space or number.
+_LABEL = re.compile(r"[^\s\d，,。；;：:、（）()“”\"]{1,10}$")
+_FUNCTION_CHARS = frozenset("的了有是多少几个件年度吗呢")
+
+
+def _asked_words(question_tokens: set[str]) -> list[frozenset[str]]:
+    return [frozenset(token) - _FUNCTION_CHARS for token in question_tokens
+            if re.fullmatch(r"[\u4e00-\u9fff]+", token) and set(token) - _FUNCTION_CHARS]
+
+
+def labelled_count(sentence: str, asked: list[frozenset[str]]) -> int:
+    """How well a number the sentence states is labelled by the question's words: the words of the
+    question that share a character with the five characters before the number ("网络申请39件"
+    for 网上+申请, "信函申请4件" for 写信+申请), then the characters shared. 0 unless two words
+    are touched: one word alone ("申请") labels half the numbers of a report."""
+    best = 0
+    for match in _COUNTED.finditer(sentence):
+        label = _LABEL.search(sentence[: match.start()].rstrip("数为共达计约近超逾"))
+        if not label:
+            continue
+        near = set(label.group()[-5:])
+        touched = [word for word in asked if word & near]
+        if len(touched) >= 2:
+            best = max(best, 100 * len(touched) + len(set(label.group()).intersection(*[set().union(*asked)])))
+    return best
 
 
 def _window(sentence: str, question_tokens: set[str], tokenize, wants_number: bool) -> str:

@@ -31,6 +31,8 @@ _YEAR_COMPARE = re.compile(r"比\s*\d{4}\s*年?|(?:和|与|跟|同)\s*\d{4}\s*�
 _QUANTITY = re.compile(r"多少|几|数量|数字|比例|占比|百分|合计|一共|总共|加起来|总数|最多|最少|最高|最低|排名|趋势|变化"
                        r"|分别|各是|相差|差距|多还是少|增加|减少|对得上|一致|(?:哪个|哪家|谁).*(?:多|少|高|低)")
 _SUM_EXTRA = ("总数", "总和", "之和", "总共")
+# Terms joined by "加(上)" or said to be "相加/合起来" are added, with or without a word for the total.
+_ADDED = re.compile(r"(?<![增追参更施附])加(?:上|在一起)?(?![强快大深以工入班])|相加|合起来|合在一起")
 _WHICH_YEAR = ("哪一年", "哪年", "哪个年度")
 _LIST = ("各是", "分别", "各为", "各多少", "每年", "逐年", "各年", "各有", "各自", "各收到", "各作出", "各办结")
 _WHOLE_OF_RESULTS = "total_processed"
@@ -186,9 +188,9 @@ class RulePlanner:
         years = tuple(time.years) or ((max(available),) if available else ())
         many_agencies = len(names) >= 2
         # Added only when the question says so: "总数" beside "分别/各" is each one's count, listed.
-        sums = self.vocabulary.cue("sum", clause) or self.vocabulary.cue("sum", text) or (
-            any(word in clause for word in _SUM_EXTRA) and not any(cue in clause for cue in _SHARE)
-            and not any(word in clause for word in _LIST))
+        sums = self.vocabulary.cue("sum", clause) or self.vocabulary.cue("sum", text) or bool(_ADDED.search(clause)) \
+            or (any(word in clause for word in _SUM_EXTRA) and not any(cue in clause for cue in _SHARE)
+                and not any(word in clause for word in _LIST))
         operation: Operation = "lookup"
         across = ""
         whole = None

@@ -46,7 +46,10 @@ class FigureValue:
 
     @property
     def warnings(self) -> list[str]:
-        return sorted({rule for cell in self.cells + self.blank for rule in cell.failing})
+        """The report's failing checks on the tables these cells come from: a 表四 sum that does not
+        add up says nothing about a 表三 figure."""
+        return sorted({rule for cell in self.cells + self.blank for rule in cell.failing
+                       if rule.startswith(f"{cell.table}.")})
 
     @property
     def read_across(self) -> list[ReadAcross]:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 VOCABULARY_FILE = Path(__file__).resolve().parent / "data" / "vocabulary.json"
 
+_ASKS_DURATION = re.compile(r"(?:几|多少)(?:个)?(?:天|工作日|小时|分钟|个?月|周)|多久|多长时间")
+
 
 @dataclass(frozen=True)
 class FigureCell:
@@ -111,6 +113,8 @@ class Vocabulary:
         wins (see _shadowed); a generic term gives way to any specific one; a sub-row named inside its
         group's wording ("因为不掌握而无法提供的") is the sub-row: a matched term that merely contains
         another matched term's cells gives way. Then the term accounting for most characters wins."""
+        if _ASKS_DURATION.search(text):
+            return None  # every figure counts items or money; how long something took is in the prose
         found = [(term, position, term.spans(text)) for position, term in enumerate(self.figures + self.variants)]
         found = [item for item in found if item[2]]
         if any(not term.generic for term, _, _ in found):

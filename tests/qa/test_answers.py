@@ -7,6 +7,8 @@ import json
 
 from nianbao.cli import main
 from qa.answerer import Turn
+from qa.tools import FigureValue
+from vectorstore.figure_store import StoredFigure
 
 
 def ask(answering, question, agency=None, history=()):
@@ -138,3 +140,11 @@ def test_ask_json_contract(answering, capsys):
     assert printed["plan"]["steps"][0]["operation"] == "lookup" and "计算方式" in printed["answer"]
     assert set(printed["figures"][0]) == {"agency", "year", "table", "row", "col", "value", "raw", "page"}
     assert set(printed["citations"][0]) == {"source", "agency", "year", "section", "page", "quote"}
+
+
+def test_a_figure_warns_of_the_failing_checks_of_its_own_table_only():
+    failing = ("t4.row_sum[review]: 10 + 1 + 0 + 0 = 11 ≠ 总计 0", "t3.balance[total]: 21 + 0 ≠ 20 + 0")
+    cell = StoredFigure("r", "某区政府", 2023, "t3", "denied", "total", 3, "3", "件", 4, "x.pdf", failing)
+    assert FigureValue("某区政府", 2023, "不予公开", "件", 3, [cell]).warnings == [failing[1]]
+    review = StoredFigure("r", "某区政府", 2023, "t4", "review", "total", 0, "0", "件", 5, "x.pdf", failing)
+    assert FigureValue("某区政府", 2023, "行政复议", "件", 0, [review]).warnings == [failing[0]]

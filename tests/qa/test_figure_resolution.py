@@ -166,3 +166,10 @@ def test_a_clause_naming_only_the_whole_completes_the_share_before_it(planner, d
     step = plan.steps[0]
     assert (step.operation, [t.figure for t in step.terms], step.whole.figure) == (
         "share", ["other_processing"], "total_processed")
+
+
+def test_a_question_asking_how_long_names_no_figure():
+    vocabulary = load_vocabulary()
+    assert vocabulary.figure("淮安市人民政府2024年依申请公开的平均答复时间是几天？") is None
+    assert vocabulary.figure("依申请公开一般多久能办完") is None
+    assert vocabulary.figure("淮安市人民政府2024年依申请公开有多少件？").name == "new_received"

@@ -69,3 +69,20 @@ def test_items_increased_or_decreased_in_one_year_are_the_2019_change_column(pla
     step = planner.plan(normalise_years("河北省教育厅2019年行政许可事项减少了多少项？"), directory).steps[0]
     assert (step.operation, step.years, step.terms[0].figure, step.terms[0].columns) == (
         "lookup", (2019,), "licensing", ("change",))
+
+
+@pytest.mark.parametrize("text", [
+    "河北省教育厅2022年予以公开的加上部分公开的是多少",
+    "河北省教育厅2022年不予公开加无法提供有多少件？",
+    "河北省教育厅2022年不予公开的和无法提供的加在一起是多少？",
+    "河北省教育厅2022年予以公开、部分公开两项相加是多少",
+    "河北省教育厅2022年被申请复议的加上被起诉的合起来有几件",
+])
+def test_figures_joined_by_plus_are_added_without_a_word_for_the_total(planner, directory, text):
+    step = planner.plan(normalise_years(text), directory).steps[0]
+    assert (step.operation, step.across, len(step.terms)) == ("sum", "terms", 2)
+
+
+def test_figures_joined_by_and_without_a_word_for_the_total_are_listed(planner, directory):
+    step = planner.plan("河北省教育厅2022年予以公开和部分公开是多少", directory).steps[0]
+    assert (step.operation, step.across) == ("list", "terms")

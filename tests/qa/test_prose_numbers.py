@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from qa.answerer import _near_own
+from qa.composer import _asked_words, labelled_count
 from tests.conftest import TRUTH
 
 
@@ -58,3 +59,27 @@ def test_years_without_the_table_beside_years_with_it_are_quoted_from_their_own_
     assert f"2022年本年新收政府信息公开申请为{received}件" in answer.answer
     assert any(c.year == 2012 and "未收到" in c.quote for c in answer.citations)
     assert answer.answer.rstrip().endswith("。）")  # the plan line still closes the answer
+
+
+def test_a_channel_the_question_names_in_other_words_is_read_from_the_number_it_labels(answering):
+    online = ask(answering, "河北教育厅二〇二二年网上申请有多少？")
+    assert online.citations[0].quote.endswith("网络申请39件，占88.6%，信函申请5件，占11.4%。")
+    by_letter = ask(answering, "教育厅2022年写信申请的有几件")
+    assert "信函申请5件" in by_letter.citations[0].quote
+    assert len({c.quote for c in by_letter.citations}) == len(by_letter.citations)  # no sentence quoted twice
+
+
+def test_a_number_is_labelled_by_two_words_of_the_question_not_by_one():
+    asked = _asked_words({"网上", "申请"})
+    assert labelled_count("从申请方式看，网络申请39件，占88.6%", asked) > 0
+    assert labelled_count("全年收到政府信息公开申请共44件", asked) == 0  # only 申请 labels it
+    assert labelled_count("信函申请4件", _asked_words({"写信", "申请"})) > labelled_count(
+        "政府信息公开申请共19件", _asked_words({"写信", "申请"}))
+
+
+def test_requests_handled_in_a_report_without_tables_are_read_from_the_sentence_that_counts_requests(answering):
+    for question in ("河北省人力资源和社会保障厅2022年办理了多少件依申请公开？",
+                     "河北人社厅2022年依申请公开有多少件？"):
+        answer = ask(answering, question)
+        assert "没有刊载表三" in answer.answer and "正文中也没有找到" not in answer.answer, question
+        assert any("申请166件" in c.quote and c.year == 2022 for c in answer.citations), question

@@ -3,9 +3,11 @@ year are read from the report of the year before (which states them)."""
 
 from __future__ import annotations
 
+from qa.composer import best_sentences
 from qa.timeexpr import normalise_years
 from qa.understanding import AgencyDirectory, Understanding
 from qa.vocabulary import load_vocabulary
+from vectorstore.model import Chunk, Hit
 
 YEARS = {"平潭综合实验区管委会": [2022, 2023]}
 
@@ -31,3 +33,33 @@ def test_the_answer_about_next_years_plans_quotes_the_report_that_states_them(an
     answer = answering.answerer.ask("平潭综合实验区管委会2024年打算怎么改进政务公开工作？", None, [])
     assert answer.route == "documents" and "没有找到" not in answer.answer
     assert {c.year for c in answer.citations} == {2023}
+
+
+def test_a_yes_or_no_question_is_answered_by_the_sentence_that_says_yes_or_no(answering):
+    answer = answering.answerer.ask("平潭综合实验区管委会2023年收取信息处理费了吗", None, [])
+    assert "无收取信息处理费情况" in answer.citations[0].quote
+
+
+def test_the_best_sentence_for_whether_states_it_rather_than_the_policy_behind_it():
+    text = "认真贯彻执行《政府信息公开信息处理费管理办法》要求，落实信息处理收费政策。2021年未收取信息处理费。"
+    chunk = Chunk("c", "r", text,
+                  "某厅", "", 2021, "2021", 6, "六、其他需要报告的事项", None, "x.txt", 0, 60)
+    tokens = {"收", "信息处理费"}
+    chosen = best_sentences([Hit(chunk, 1.0)], tokens, lambda text: [t for t in tokens if t in text], yes_no=True)
+    assert chosen[0][1] == "2021年未收取信息处理费。"
+
+
+def test_a_place_two_governments_share_is_answered_by_the_only_report_that_mentions_what_is_asked(answering):
+    answer = answering.answerer.ask("平潭2012年公开了多少条征地拆迁信息？", None, [])
+    assert "只有平潭综合实验区管委会的报告提到" in answer.answer
+    assert any("征地拆迁信息2条" in c.quote and c.agency == "平潭综合实验区管委会" for c in answer.citations)
+    both = answering.answerer.ask("平潭2012年主动公开了多少条政府信息？", None, [])
+    assert "哪个单位" in both.answer  # both reports state it: still asked back
+    assert answering.answerer.ask("平潭明天会下雨吗？", None, []).route == "none"
+
+
+def test_the_askers_own_request_is_declined_plainly(answering):
+    for question in ("我上个月交的信息公开申请什么时候能有结果？", "帮我查一下我的申请办到哪一步了"):
+        answer = answering.answerer.ask(question, None, [])
+        assert answer.route == "none" and "无法从年度报告中回答" in answer.answer and not answer.figures
+    assert answering.answerer.ask("我想知道平潭2023年收到多少申请", None, []).figures
