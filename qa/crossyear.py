@@ -57,7 +57,7 @@ class Relation:
     """The row or column it holds for ("总计", "（规章）")."""
     terms: tuple[Term, ...]
     """The first term, of sign 1, is the cell the relation computes."""
-    check: str | None
+    check_heading: str | None
     """How a 勾稽 check of it is headed ({year}, {previous}, {where}); None when it is not a rule of
     the spec and only helps reading."""
 
@@ -90,7 +90,7 @@ def _relations() -> list[Relation]:
 
 
 RELATIONS = _relations()
-CHECKED = [relation for relation in RELATIONS if relation.check is not None]
+CHECKED = [relation for relation in RELATIONS if relation.check_heading is not None]
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class CrossYearCheck:
 
 
 class CrossYearChecks:
-    """The spec's cross-year rules (the relations with a `check`) between consecutive stored years."""
+    """The spec's cross-year rules (the relations with a `check_heading`) between consecutive stored years."""
 
     def __init__(self, store: FigureStore) -> None:
         self.store = store
@@ -156,7 +156,7 @@ class CrossYearChecks:
         if None in cells:
             return None
         status, detail = _assess([(sign, cell.value) for (sign, _, _), cell in zip(relation.terms, cells, strict=True)])
-        heading = relation.check.format(year=year, previous=year - 1, where=relation.where)
+        heading = relation.check_heading.format(year=year, previous=year - 1, where=relation.where)
         return CrossYearCheck(relation.rule, agency, year, relation.where, status, detail, heading)
 
     def _cell(self, table: str, row: str, col: str, agency: str, year: int) -> StoredFigure | None:
