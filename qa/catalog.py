@@ -63,7 +63,8 @@ class Catalog:
                 "value": None if value.value is None else float(value.value) if "." in str(value.value)
                 else int(value.value),
                 "unit": value.unit,
-                "state": "uncertain" if value.unreadable else ("blank" if value.value is None else "printed"),
+                "state": "uncertain" if value.unreadable else "blank" if value.value is None
+                else "read_across" if value.read_across else "printed",
                 "cells": [_figure_json(cell) for cell in value.cells + value.blank],
             })
         return rows

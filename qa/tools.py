@@ -146,14 +146,8 @@ class FigureTools:
         self, found: dict[tuple[str, int], list[StoredFigure]]
     ) -> dict[tuple[str, int], list[StoredFigure]]:
         """Cells of run-together digits replaced by their reading across years, where one exists."""
-        split = {agency for (agency, _), cells in found.items()
-                 if any(cell.split is not None and cell.value is None for cell in cells)}
-        decided = {agency: self.across_years.read(agency) for agency in split}
-        return {
-            (agency, year): [decided.get(agency, {}).get((year, cell.table, cell.row, cell.col), cell)
-                             for cell in cells]
-            for (agency, year), cells in found.items()
-        }
+        decided = iter(self.across_years.decide([cell for cells in found.values() for cell in cells]))
+        return {key: [next(decided) for _ in cells] for key, cells in found.items()}
 
     @staticmethod
     def _columns(table: str, alternatives: tuple[str, ...], requested: list[str] | None) -> list[str]:

@@ -10,8 +10,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def figure_rows(rows: list[dict]) -> list[list]:
-    """Explorer rows: agency, year, the value (or why there is none), unit."""
-    return [[r["agency"], r["year"], r["value"] if r["state"] == "printed" else
+    """Explorer rows: agency, year, the value (or why there is none), unit. A value read across years
+    is a value like a printed one; the rows' `state` and `cells` say how it was read."""
+    return [[r["agency"], r["year"], r["value"] if r["state"] in ("printed", "read_across") else
              ("无法可靠读出" if r["state"] == "uncertain" else "未填报"), r["unit"]] for r in rows]
 
 

@@ -172,7 +172,7 @@ def staff_blocks(container) -> gr.Blocks:
         rows = catalog.figures(figure, agencies or None, years)
         table = figure_rows(rows)
         plot = [{"年度": str(r["year"]), "数值": r["value"], "单位名称": r["agency"]}
-                for r in rows if r["state"] == "printed"]
+                for r in rows if r["state"] in ("printed", "read_across")]
         import pandas as pd
 
         label = dict((name, label) for label, name in catalog.figure_names()).get(figure, figure)

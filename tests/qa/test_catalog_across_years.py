@@ -105,3 +105,9 @@ def test_removing_the_neighbouring_report_shows_the_cell_as_uncertain_again(tmp_
     assert {(cell["text"], cell["state"]) for cell in normative.values()} == {("?", "uncertain")}
     figures = [f for f in report_of(container, 2022)["figures"] if f["row"] == "normative"]
     assert {(f["value"], f["read_across"]) for f in figures} == {(None, None)}
+
+
+def test_the_figure_explorer_gives_the_decided_value_marked_as_read_across_years(pingtan):
+    rows = {r["year"]: r for r in pingtan.catalog.figures("normative_issued", ["平潭综合实验区管委会"], [2021, 2022])}
+    assert (rows[2022]["value"], rows[2022]["state"]) == (truth("013")["t2"]["normative"]["issued"], "read_across")
+    assert (rows[2021]["value"], rows[2021]["state"]) == (None, "uncertain")
