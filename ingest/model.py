@@ -8,9 +8,10 @@ from decimal import Decimal
 from typing import Literal
 
 Number = int | Decimal
-READER_VERSION = 2
-"""Raised whenever the same file reads into a different Report (2: run-together cells keep their
-candidate splits). A stored report read by an older version is read again when it is next ingested."""
+READER_VERSION = 3
+"""Raised whenever the same file reads into a different Report or index (2: run-together cells keep
+their candidate splits; 3: prose inside a table's region is indexed as text). A stored report read
+by an older version is read again when it is next ingested."""
 CheckStatus = Literal["pass", "fail", "not_assessable"]
 
 

@@ -43,8 +43,10 @@ class Chunker:
 
     def chunks(self, report: Report, report_id: str) -> list[Chunk]:
         pieces: list[tuple[int, str, int, int, str]] = []  # section, title, start, end, kind
+        tabular = [piece for span in _merged(report.table_spans.values())
+                   for piece in _without(*span, _prose_runs(report.text, *span))]
         for section, title, start, end in self._section_spans(report):
-            for piece_start, piece_end in _without(start, end, report.table_spans.values()):
+            for piece_start, piece_end in _without(start, end, tabular):
                 pieces.append((section, title, piece_start, piece_end, "text"))
         chunks: list[Chunk] = []
         for section, title, start, end, _ in pieces:
@@ -140,6 +142,38 @@ class Chunker:
             start=start,
             end=end,
         )
+
+
+def _prose_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The paragraphs of narrative inside a table's region. A region is where a table may be printed
+    (from its section heading to the next), so a report that numbers its own narrative like the
+    template, or prints its tables early, has prose there too; it is indexed as text. A paragraph
+    is a run of lines of words (few digits, no table rules) that says something: a sentence ends
+    in 。 or two clauses are separated by ，."""
+    runs, run = [], []
+    for sentence in [*_sentences(text, start, end), None]:
+        if sentence is not None and _wordy(sentence.text):
+            run.append(sentence)
+            continue
+        if sum("，" in s.text for s in run) >= 2 or any(s.text.endswith("。") for s in run):
+            runs.append((run[0].start, run[-1].end))
+        run = []
+    return runs
+
+
+def _merged(spans) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _wordy(sentence: str) -> bool:
+    words = len(re.findall(r"[\u4e00-\u9fff]", sentence))
+    return words >= 4 and "|" not in sentence and len(re.findall(r"\d", sentence)) <= 0.8 * words
 
 
 def _without(start: int, end: int, spans) -> list[tuple[int, int]]:

@@ -61,3 +61,23 @@ def test_chunks_carry_what_a_citation_needs(reports_dir, chunker):
     assert chunk.section_title.startswith("五、")
     assert chunk.page is not None and chunk.page >= 5
     assert report.text[chunk.start : chunk.end].replace("\n", "").startswith(chunk.text.replace("\n", "")[:20])
+
+
+@pytest.mark.parametrize("name, paragraph", [
+    # Markdown renderings of PDFs: the narrative numbered like the template's sections lies inside
+    # the regions where the tables may be printed.
+    ("045_shanghai-kewei-2024.md", "“上海科技”网站全年累计发布信息 2139 条"),
+    ("046_shanghai-bgt-2025.md", "一是进一步提升政策公开质效。"),
+])
+def test_prose_inside_a_tables_region_is_indexed_as_text(reports_dir, chunker, name, paragraph):
+    report = read_report(reports_dir / name)
+    start = report.text.index(paragraph)
+    assert any(start < end and begin < start + len(paragraph) for begin, end in report.table_spans.values())
+    text = [c for c in chunker.chunks(report, "r") if c.kind == "text"]
+    assert any(paragraph.replace("\n", "") in c.text.replace("\n", "") for c in text)
+
+
+def test_a_flattened_table_is_not_indexed_as_text(reports_dir, chunker):
+    report = read_report(reports_dir / "013_pingtan-2022.txt")
+    text = "".join(c.text for c in chunker.chunks(report, "r") if c.kind == "text")
+    assert "行政规范性文件8855698" not in text and "结果维持结果纠正其他结果尚未审结" not in text
