@@ -7,6 +7,8 @@ import pytest
 from nianbao.container import Container
 from nianbao.settings import Settings
 from tests.conftest import corpus_reports
+from vectorstore.database import open_database
+from vectorstore.figure_store import FigureStore
 
 REPORTS = (
     "000_taojiang-czj-2025.txt", "001_huaian-city-2024.pdf", "006_pingtan-county-2012.txt", "049_pingtan-2012.txt",
@@ -21,3 +23,11 @@ def answering(tmp_path_factory) -> Container:
     for name in REPORTS:
         assert container.indexer.ingest(corpus_reports() / name).status == "ingested"
     return container
+
+
+@pytest.fixture
+def store(tmp_path) -> FigureStore:
+    """An empty figure store of its own, for tests that store reports one by one."""
+    engine = open_database(f"sqlite:///{tmp_path / 'figures.sqlite3'}")
+    yield FigureStore(engine)
+    engine.dispose()

@@ -23,19 +23,11 @@ from nianbao.container import Container
 from nianbao.settings import Settings
 from qa.crossyear import CrossYearReader
 from tests.conftest import corpus_reports, load_truth, truth_files
-from vectorstore.database import open_database
 from vectorstore.figure_store import FigureStore
 
 PINGTAN = "平潭综合实验区管委会"
 GXT = "河北省工业和信息化厅"
 KJT = "河北省科学技术厅"
-
-
-@pytest.fixture
-def store(tmp_path) -> FigureStore:
-    engine = open_database(f"sqlite:///{tmp_path / 'figures.sqlite3'}")
-    yield FigureStore(engine)
-    engine.dispose()
 
 
 def truth_value(number: str, table: str, row: str, col: str):

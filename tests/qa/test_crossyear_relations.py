@@ -8,25 +8,15 @@ checks (the spec's rules 5 and 6) and the reading of run-together digits. Real c
 
 from __future__ import annotations
 
-import pytest
-
 from ingest.reader import read_report
 from qa.crossyear import CHECKED, RELATIONS, CrossYearChecks, CrossYearReader
 from qa.tools import FigureValue
 from tests.conftest import corpus_reports, load_truth, truth_files
-from vectorstore.database import open_database
 from vectorstore.figure_store import FigureStore
 
 PINGTAN = "平潭综合实验区管委会"
 GXT = "河北省工业和信息化厅"
 JYT = "河北省教育厅"
-
-
-@pytest.fixture
-def store(tmp_path) -> FigureStore:
-    engine = open_database(f"sqlite:///{tmp_path / 'figures.sqlite3'}")
-    yield FigureStore(engine)
-    engine.dispose()
 
 
 def _store(store: FigureStore, *names: str) -> None:
