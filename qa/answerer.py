@@ -379,7 +379,11 @@ class Answerer:
         citations = Citations()
         lines = []
         for value in missing:
-            lines.append(f"{value.agency}{value.year}年的报告没有刊载{table}，表格中查不到“{value.label}”。")
+            if self._prints_row(value.agency, value.year, frame.figure):
+                lines.append(f"{value.agency}{value.year}年报告的{table}没有“{value.label}”这一栏"
+                             "（这一栏只见于另一版报告格式）。")
+            else:
+                lines.append(f"{value.agency}{value.year}年的报告没有刊载{table}，表格中查不到“{value.label}”。")
             stated = self._counting_sentences(frame.figure.label, frame.figure.cells[0].table, frame.text,
                                               value.agency, value.year, directory)
             if stated:
@@ -399,6 +403,12 @@ class Answerer:
             return Answer(note + "报告正文中也没有找到相关内容。", "none")
         return Answer(note + "以下是报告正文中的相关内容：\n" + documents.answer, "documents",
                       documents.figures, documents.citations)
+
+    def _prints_row(self, agency: str, year: int, figure) -> bool:
+        """The report prints the figure's row, in the other format's columns (表二 本年新公开 is a
+        2019-format column; 本年废止 of the 2019 form does not exist)."""
+        rows = [(cell.table, cell.row) for cell in figure.cells]
+        return any(cell.year == year for cell in self.store.agency_rows(agency, rows))
 
     def _table_of(self, figure: str) -> str:
         return next(term.cells[0].table for term in self.vocabulary.figures if term.name == figure)

@@ -148,3 +148,9 @@ def test_a_figure_warns_of_the_failing_checks_of_its_own_table_only():
     assert FigureValue("某区政府", 2023, "不予公开", "件", 3, [cell]).warnings == [failing[1]]
     review = StoredFigure("r", "某区政府", 2023, "t4", "review", "total", 0, "0", "件", 5, "x.pdf", failing)
     assert FigureValue("某区政府", 2023, "行政复议", "件", 0, [review]).warnings == [failing[0]]
+
+
+def test_a_column_only_the_other_format_prints_is_said_to_be_missing_from_a_printed_table(answering):
+    answer = ask(answering, "淮安市人民政府2024年规章新公开了多少件？")
+    assert "表二没有“规章本年新公开”这一栏" in answer.answer and "没有刊载表二" not in answer.answer
+    assert not answer.figures
