@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     search.add_argument("--region")
     years = search.add_mutually_exclusive_group()
     years.add_argument("--year", type=int)
-    years.add_argument("--years", help="年份范围，如 2019-2023")
+    years.add_argument("--years", type=_year_span, help="年份范围，如 2019-2023")
     search.add_argument("--section", type=int)
     search.add_argument("--top-k", type=int, default=5)
     search.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
@@ -182,13 +182,19 @@ def _ingest(container, patterns: list[str]) -> int:
     return 1 if counts["failed"] and counts["failed"] == len(outcomes) else 0
 
 
+def _year_span(text: str) -> tuple[int, int]:
+    from qa.search import year_span
+
+    try:
+        return year_span(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _search(container, args) -> int:
     from qa.search import SearchRequest, hit_json
 
-    year_from = year_to = args.year
-    if args.years:
-        first, _, last = args.years.partition("-")
-        year_from, year_to = int(first), int(last or first)
+    year_from, year_to = args.years or (args.year, args.year)
     request = SearchRequest(
         query=args.query, agency=args.agency, region=args.region, year_from=year_from, year_to=year_to,
         section=args.section, top_k=args.top_k, mode=args.mode,

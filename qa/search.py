@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -9,6 +10,23 @@ from vectorstore.agencies import match_agencies
 from vectorstore.figure_store import FigureStore
 from vectorstore.model import Hit, SearchFilters
 from vectorstore.retriever import Mode, Retriever
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+"""The years a report can cover (the regulations date from 2008); anything else is a typo or an attack."""
+_YEAR_SPAN = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$")
+YEAR_SPAN_HELP = f"年份范围应写作 2023 或 2019-2023（{FIRST_YEAR}—{LAST_YEAR}年）"
+
+
+def year_span(text: str | None) -> tuple[int, int] | None:
+    """`2023` or `2019-2023` as (first, last), for the API and the command line alike; ValueError
+    (with YEAR_SPAN_HELP) for anything else."""
+    if not text:
+        return None
+    match = _YEAR_SPAN.match(text)
+    first, last = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
+    if not match or not FIRST_YEAR <= first <= last <= LAST_YEAR:
+        raise ValueError(YEAR_SPAN_HELP)
+    return first, last
 
 
 @dataclass(frozen=True)

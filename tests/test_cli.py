@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from nianbao.cli import main
 
 SPEC_KEYS = {"source", "agency", "region", "year", "format", "sections", "figures", "checks"}
@@ -72,3 +74,20 @@ def test_a_folder_of_page_images_is_ingested_as_one_report_beside_other_files(tm
     assert main(["reports", "--data-dir", str(tmp_path / "data")]) == 0
     listed = capsys.readouterr().out
     assert REPORT.agency in listed and "桃江县财政局" in listed and "共 2 份" in listed
+
+
+def test_search_years_are_a_span_as_the_api_reads_them_and_anything_else_is_a_usage_error(tmp_path, reports_dir,
+                                                                                            capsys):
+    data = str(tmp_path / "data")
+    assert main(["ingest", str(reports_dir / "000_taojiang-czj-2025.txt"), "--data-dir", data]) == 0
+    capsys.readouterr()
+    assert main(["search", "行政处罚", "--years", "2024-2025", "--json", "--data-dir", data]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert results and {hit["year"] for hit in results} == {2025}
+    assert main(["search", "行政处罚", "--years", "2023", "--json", "--data-dir", data]) == 0
+    assert json.loads(capsys.readouterr().out)["results"] == []
+    for wrong in ("abc", "2025-2019", "1999"):
+        with pytest.raises(SystemExit) as stopped:
+            main(["search", "行政处罚", "--years", wrong, "--data-dir", data])
+        assert stopped.value.code == 2
+        assert "年份范围应写作 2023 或 2019-2023" in capsys.readouterr().err

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from collections.abc import Iterator
 from typing import Literal
@@ -14,16 +13,13 @@ from pydantic import BaseModel, Field
 
 from qa.answerer import Turn
 from qa.model import Answer
-from qa.search import SearchRequest, hit_json
+from qa.search import FIRST_YEAR, LAST_YEAR, SearchRequest, hit_json, year_span
 from ui.exports import figure_rows, to_csv, to_xlsx
 
 MAX_QUESTION_CHARS = 10_000
 MAX_NAME_CHARS = 100
 """Agency and region names: the longest real ones are about 30 characters."""
 MAX_LIST_ITEMS = 50
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-"""The years a report can cover (the regulations date from 2008); anything else is a typo or an attack."""
-YEARS = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$")
 Name = Query(None, max_length=MAX_NAME_CHARS)
 
 
@@ -41,14 +37,10 @@ class AskBody(BaseModel):
 
 def parse_years(text: str | None) -> tuple[int, int] | None:
     """`2023` or `2019-2023`, within the years reports can cover; a clear 422 otherwise."""
-    if not text:
-        return None
-    match = YEARS.match(text)
-    first, last = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
-    if not match or not FIRST_YEAR <= first <= last <= LAST_YEAR:
-        raise HTTPException(status_code=422, detail=f"年份范围应写作 2023 或 2019-2023（{FIRST_YEAR}—{LAST_YEAR}年）"
-                                                    " / years must look like 2023 or 2019-2023")
-    return first, last
+    try:
+        return year_span(text)
+    except ValueError as error:
+        raise HTTPException(status_code=422, detail=f"{error} / years must look like 2023 or 2019-2023") from None
 
 
 def api_router(container) -> APIRouter:
