@@ -21,6 +21,10 @@ from collections.abc import Callable
 
 QUEUE = "ingest"
 TASK = "nianbao.ingest"
+FINISHED_KEPT_HOURS = 24
+"""procrastinate's row of a finished delivery is kept a day, to look into a failure; what people read
+(stage, outcome, reason) lives on in our journal, so nothing is lost when the row goes."""
+CLEANUP_SECONDS = 3600
 log = logging.getLogger(__name__)
 
 
@@ -81,6 +85,7 @@ class ProcrastinateQueue:
     async def _serve_jobs(self, concurrency: int) -> None:
         async with self.app.open_async():
             recovery = asyncio.create_task(self._retry_stalled_forever())
+            cleanup = asyncio.create_task(self._remove_finished_forever())
             try:
                 await self.app.run_worker_async(
                     queues=[QUEUE], concurrency=concurrency, wait=True,
@@ -89,6 +94,21 @@ class ProcrastinateQueue:
                 )
             finally:
                 recovery.cancel()
+                cleanup.cancel()
+
+    async def remove_finished(self, older_than_hours: int = FINISHED_KEPT_HOURS) -> None:
+        """Delete the rows (and their events) of deliveries that finished, failed or were cancelled
+        more than `older_than_hours` ago; without this the table grows by one row per upload forever."""
+        await self.app.job_manager.delete_old_jobs(nb_hours=older_than_hours, queue=QUEUE, include_failed=True,
+                                                   include_cancelled=True, include_aborted=True)
+
+    async def _remove_finished_forever(self) -> None:
+        while True:
+            try:
+                await self.remove_finished()
+            except Exception as error:  # the database restarting; try again next round
+                log.warning("removing finished jobs failed: %s", error)
+            await asyncio.sleep(CLEANUP_SECONDS)
 
     async def _retry_stalled_forever(self) -> None:
         manager = self.app.job_manager
