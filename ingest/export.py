@@ -7,7 +7,7 @@ from typing import Any
 
 from ingest import template
 from ingest.checks import COL_LABELS, ROW_LABELS, T4_LABELS
-from ingest.model import Figure, Report
+from ingest.model import Figure, Report, Uncertain
 
 
 def report_to_json(report: Report) -> dict[str, Any]:
@@ -21,15 +21,33 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "sections": [{"n": s.n, "title": s.title, "page": s.page} for s in report.sections],
         "figures": [_figure_json(figure) for figure in report.figures],
         "checks": [{"rule": c.rule, "where": c.where, "status": c.status, "detail": c.detail} for c in report.checks],
-        "uncertain": [{"table": u.table, "row": u.row, "col": u.col, "why": u.why} for u in report.uncertain],
+        "uncertain": [_uncertain_json(u) for u in report.uncertain],
         "tables": [{"table": t.table, "status": t.status, "reason": t.reason} for t in report.tables],
     }
 
 
-def _figure_json(figure: Figure) -> dict[str, Any]:
-    value: Any = figure.value
+def _uncertain_json(uncertain: Uncertain) -> dict[str, Any]:
+    """An unread cell; one whose digits ran together also lists its run and every candidate value
+    of this cell, which another year's report may decide (`qa.crossyear`)."""
+    entry: dict[str, Any] = {"table": uncertain.table, "row": uncertain.row, "col": uncertain.col,
+                             "why": uncertain.why}
+    split = uncertain.split
+    if split is not None:
+        position = split.cells.index((uncertain.row, uncertain.col))
+        entry["printed"] = split.printed
+        entry["candidates"] = sorted({_plain(reading[position]) for reading in split.readings
+                                      if reading[position] is not None})
+    return entry
+
+
+def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        value = float(value) if value != value.to_integral_value() else int(value)
+        return float(value) if value != value.to_integral_value() else int(value)
+    return value
+
+
+def _figure_json(figure: Figure) -> dict[str, Any]:
+    value = _plain(figure.value)
     entry = {"table": figure.table, "row": figure.row, "col": figure.col, "value": value, "raw": figure.raw,
              "page": figure.page}
     if figure.unit:

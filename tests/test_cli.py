@@ -5,6 +5,7 @@ import json
 import pytest
 
 from nianbao.cli import main
+from tests.conftest import load_truth, truth_files
 
 SPEC_KEYS = {"source", "agency", "region", "year", "format", "sections", "figures", "checks"}
 
@@ -91,3 +92,12 @@ def test_search_years_are_a_span_as_the_api_reads_them_and_anything_else_is_a_us
             main(["search", "行政处罚", "--years", wrong, "--data-dir", data])
         assert stopped.value.code == 2
         assert "年份范围应写作 2023 或 2019-2023" in capsys.readouterr().err
+
+
+def test_extract_json_lists_the_candidate_values_of_a_cell_whose_digits_ran_together(reports_dir, capsys):
+    assert main(["extract", str(reports_dir / "013_pingtan-2022.txt"), "--json"]) == 0
+    unread = {(u["row"], u["col"]): u for u in json.loads(capsys.readouterr().out)["uncertain"]}
+    issued = unread[("normative", "issued")]
+    truth = load_truth(next(p for p in truth_files() if p.stem == "013"))["tables"]["t2"]["normative"]
+    assert issued["printed"] == "8855698" and truth["issued"] in issued["candidates"]
+    assert truth["in_force"] in unread[("normative", "in_force")]["candidates"]
