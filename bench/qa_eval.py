@@ -1,9 +1,10 @@
 """Answer evaluation: the project's own set (bench/questions/answers.jsonl), the blind set
-(blind.jsonl, written before the query planner and never tuned on) and the dev set (dev.jsonl,
-for tuning); tools vs the local LLM alone on the own set.
+(blind.jsonl, written before the query planner and never tuned on), the dev set (dev.jsonl, for
+tuning) and a second held-out probe (probe.jsonl, 36 questions written after the third round and
+measured once, never tuned on); tools vs the local LLM alone on the own set.
 
 Usage: python bench/qa_eval.py [--corpus ../shared/corpus] [--data-dir data/bench] [--llm-sample N]
-       [--sets own,blind,dev] [--no-llm] [--no-ingest] [--failures]
+       [--sets own,blind,dev,probe] [--no-llm] [--no-ingest] [--failures]
 
 For every question: the deterministic answer (tools + retrieval) is scored on route, exact
 figures, citations and declining the unanswerable; the same questions go to the local LLM
@@ -35,7 +36,7 @@ from qa.search import SearchRequest  # noqa: E402
 
 QUESTIONS = ROOT / "bench" / "questions" / "answers.jsonl"
 SETS = {"own": QUESTIONS, "blind": ROOT / "bench" / "questions" / "blind.jsonl",
-        "dev": ROOT / "bench" / "questions" / "dev.jsonl"}
+        "dev": ROOT / "bench" / "questions" / "dev.jsonl", "probe": ROOT / "bench" / "questions" / "probe.jsonl"}
 DECLINES = ("没有找到", "没有收录", "超出", "无法回答", "不在", "没有相关", "未收录", "无法")
 _MARKS = re.compile(r"\[\d+(?:-\d+)?\]")
 
@@ -147,7 +148,7 @@ def main() -> int:
     parser.add_argument("--data-dir", default=str(ROOT / "data" / "bench"))
     parser.add_argument("--llm-sample", type=int, default=0,
                         help="only about N questions, evenly spread over the set, for the LLM paths")
-    parser.add_argument("--sets", default="own,blind,dev", help="which question sets: own, blind, dev")
+    parser.add_argument("--sets", default="own,blind,dev", help="which question sets: own, blind, dev, probe")
     parser.add_argument("--no-llm", action="store_true", help="skip the local-LLM paths")
     parser.add_argument("--no-ingest", action="store_true", help="reuse an already ingested --data-dir")
     parser.add_argument("--failures", action="store_true", help="list every failed blind/dev question")
@@ -158,7 +159,7 @@ def main() -> int:
         for path in expand_paths([str(Path(args.corpus) / "reports")]):
             container.indexer.ingest(path)
     chosen = args.sets.split(",")
-    for name in ("blind", "dev"):
+    for name in ("blind", "dev", "probe"):
         if name in chosen:
             evaluate_set(container, name, load(SETS[name]), args.failures)
     if "own" not in chosen:
