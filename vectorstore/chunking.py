@@ -148,17 +148,32 @@ def _prose_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The paragraphs of narrative inside a table's region. A region is where a table may be printed
     (from its section heading to the next), so a report that numbers its own narrative like the
     template, or prints its tables early, has prose there too; it is indexed as text. A paragraph
-    is a run of lines of words (few digits, no table rules) that says something: a sentence ends
-    in 。 or two clauses are separated by ，."""
+    is a run of lines of prose (see `_wordy`; a text run together on one line is taken sentence by
+    sentence) that says something: a sentence ends in 。 or two clauses are separated by ，."""
     runs, run = [], []
-    for sentence in [*_sentences(text, start, end), None]:
-        if sentence is not None and _wordy(sentence.text):
-            run.append(sentence)
+    for unit in [*_units(text, start, end), None]:
+        if unit is not None and _wordy(unit.text):
+            run.append(unit)
             continue
-        if sum("，" in s.text for s in run) >= 2 or any(s.text.endswith("。") for s in run):
+        if sum("，" in s.text for s in run) >= 2 or any("。" in s.text for s in run):
             runs.append((run[0].start, run[-1].end))
         run = []
     return runs
+
+
+_LINE = 200
+"""Longer than any printed line: a text whose line breaks were lost."""
+
+
+def _units(text: str, start: int, end: int) -> list[_Sentence]:
+    units = []
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        line_start, line_end = start + line.start(), start + line.end()
+        if line_end - line_start > _LINE:
+            units += _sentences(text, line_start, line_end)
+        elif line.group().strip():
+            units.append(_Sentence(line.group().strip(), line_start, line_end))
+    return units
 
 
 def _merged(spans) -> list[tuple[int, int]]:
@@ -172,8 +187,11 @@ def _merged(spans) -> list[tuple[int, int]]:
 
 
 def _wordy(sentence: str) -> bool:
+    """A line of prose: words, few digits, no table rules, and punctuation or a full line's length
+    (a table's header lines are short runs of labels: 行政复议行政诉讼, 结果维持结果纠正)."""
     words = len(re.findall(r"[\u4e00-\u9fff]", sentence))
-    return words >= 4 and "|" not in sentence and len(re.findall(r"\d", sentence)) <= 0.8 * words
+    return (words >= 4 and "|" not in sentence and len(re.findall(r"\d", sentence)) <= 0.8 * words
+            and (words >= 20 or bool(re.search(r"[，。、；：“”！？]", sentence))))
 
 
 def _without(start: int, end: int, spans) -> list[tuple[int, int]]:
