@@ -237,8 +237,8 @@ def best_sentences(hits: list[Hit], question_tokens: set[str], tokenize, limit: 
         best = max(sentences, key=lambda sentence: rank(hit, sentence))
         if len(best) > 160:
             best = _window(best, question_tokens, tokenize, wants_number)
-        if any(best == earlier for _, earlier in chosen):
-            continue  # overlapping chunks hold the same sentence
+        if any(best.strip("…") in earlier or earlier.strip("…") in best for _, earlier in chosen):
+            continue  # overlapping chunks hold the same sentence, or one of them its start
         chosen.append((hit, best))
         seen_reports[hit.chunk.report_id] = seen_reports.get(hit.chunk.report_id, 0) + 1
         if len(chosen) == limit:

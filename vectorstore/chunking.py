@@ -188,10 +188,14 @@ def _merged(spans) -> list[tuple[int, int]]:
 
 def _wordy(sentence: str) -> bool:
     """A line of prose: words, few digits, no table rules, and punctuation or a full line's length
-    (a table's header lines are short runs of labels: 行政复议行政诉讼, 结果维持结果纠正)."""
+    (a table's header lines are short runs of labels: 行政复议行政诉讼, 结果维持结果纠正). The end of
+    a sentence wrapped onto a line of its own ("施。") is prose too."""
     words = len(re.findall(r"[\u4e00-\u9fff]", sentence))
-    return (words >= 4 and "|" not in sentence and len(re.findall(r"\d", sentence)) <= 0.8 * words
-            and (words >= 20 or bool(re.search(r"[，。、；：“”！？]", sentence))))
+    if "|" in sentence or len(re.findall(r"\d", sentence)) > 0.8 * words:
+        return False
+    if sentence.endswith(("。", "；", "！", "？")):
+        return words >= 1
+    return words >= 4 and (words >= 20 or bool(re.search(r"[，。、；：“”！？（]", sentence)))
 
 
 def _without(start: int, end: int, spans) -> list[tuple[int, int]]:

@@ -63,3 +63,14 @@ def test_the_askers_own_request_is_declined_plainly(answering):
         answer = answering.answerer.ask(question, None, [])
         assert answer.route == "none" and "无法从年度报告中回答" in answer.answer and not answer.figures
     assert answering.answerer.ask("我想知道平潭2023年收到多少申请", None, []).figures
+
+
+def test_a_sentence_cut_short_by_the_end_of_an_overlapping_chunk_is_not_quoted_again():
+    whole = "“上海科技”网站全年累计发布信息 2139 条，其中动态类信息发布 1744 条。"
+    first = Chunk("a", "r", whole, "某委", "", 2024, "2021", 6, "六、平台建设", None, "x.md", 0, 40)
+    second = Chunk("b", "r", "“上海科技”网站全年累计发布信息 2139 条，其中动态类", "某委", "", 2024, "2021", 6,
+                   "六、平台建设", None, "x.md", 0, 30)
+    tokens = {"网站", "发布"}
+    chosen = best_sentences([Hit(first, 1.0), Hit(second, 0.9)], tokens, lambda text: [t for t in tokens if t in text],
+                            wants_number=True)
+    assert [sentence for _, sentence in chosen] == [whole]
