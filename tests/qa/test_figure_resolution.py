@@ -120,7 +120,8 @@ def test_a_cell_in_a_citizens_words_resolves_to_that_cell(text, figure):
 
 
 @pytest.mark.parametrize("text", ["门户网站公开了多少条政府信息", "通过公众号公开了几条", "主动公开了多少条政府信息",
-                                  "举办了几场新闻发布会", "清理了多少件规范性文件"])
+                                  "举办了几场新闻发布会", "清理了多少件规范性文件",
+                                  "网上来信留言咨询投诉处理了多少件", "12345热线办结了几件"])
 def test_the_agencys_own_work_is_not_a_figure_of_the_requests(text):
     assert load_vocabulary().figure(text) is None
 
