@@ -27,6 +27,8 @@ _ORDINAL = re.compile(r"^[一二三四五六七八九十]+、|[（(][一二三�
 _MIN_LEXICAL = 0.5
 _MARGIN = 0.05
 _CLEAR = 0.2
+_RESOLVED = 0.7
+"""A mention naming no vocabulary phrase resolves to an entry only when it contains most of its text."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,17 @@ class FigureCatalogue:
         if len(scored) == 1 or scored[0][0] - scored[1][0] >= _MARGIN:
             return scored[0][1]
         return None
+
+    def resolve(self, mention: str) -> str | None:
+        """The figure a mention names in words no vocabulary phrase has ("结转到下年度继续办" for
+        结转下年度继续办理): the entry whose label or synonym the mention contains nearly whole, clearly
+        ahead of every other entry (so 规章, a label several figures share, resolves to none)."""
+        if self.vocabulary.asks_duration(mention):
+            return None
+        scored = sorted(((self.lexical(mention, entry), entry.figure) for entry in self.entries), reverse=True)
+        if not scored or scored[0][0] < _RESOLVED:
+            return None
+        return scored[0][1] if len(scored) == 1 or scored[0][0] - scored[1][0] >= _CLEAR else None
 
     def lexical(self, mention: str, entry: CatalogueEntry) -> float:
         return max(_containment(mention, text) for text in entry.texts)

@@ -121,8 +121,31 @@ def warnings(values: list[FigureValue]) -> str:
     rules = sorted({rule for value in values for rule in value.warnings})
     if not rules:
         return read
-    return read + ("\n⚠ 注意：该报告的表格未通过勾稽检查（" + "；".join(rules[:3]) +
-            "），以上数字按报告原文照录，请谨慎使用。")
+    return read + ("\n⚠ 注意：该报告的表格未通过勾稽检查：" + failed_checks(rules) +
+            "。以上数字按报告原文照录，请谨慎使用（各项数字见勾稽核对）。")
+
+
+# What each failing rule means, in words: the answer states no number it does not cite, so the
+# check's arithmetic stays in the staff 勾稽核对 view.
+_CHECK_WORDS = {
+    "t3.balance": "表三“本年新收＋上年结转”与“办理结果总计＋结转下年度”不相等",
+    "t3.results_sum": "表三各项办理结果之和与“办理结果总计”不符",
+    "t3.row_sum": "表三有的行各列之和与该行“总计”不符",
+    "t4.row_sum": "表四有的行各项之和与该行“总计”不符",
+}
+_ORDINAL = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．]")
+
+
+def failed_checks(rules: list[str]) -> str:
+    """"t3.results_sum[natural_person]: 6 + … ≠ 总计 20" as 表三各项办理结果之和与“办理结果总计”不符（自然人）."""
+    places: dict[str, list[str]] = {}
+    for rule in rules:
+        name, _, rest = rule.partition("[")
+        where = rest.partition("]")[0]
+        label = COL_LABELS.get(where) or ROW_LABELS.get(where) or where
+        places.setdefault(name, []).append(_ORDINAL.sub("", label.split(" ")[-1]))
+    return "；".join(f"{_CHECK_WORDS.get(name, name)}（{'、'.join(dict.fromkeys(where))}）"
+                    for name, where in places.items())
 
 
 def compare(

@@ -162,6 +162,8 @@ class RulePlanner:
                 found.append((mention, term))
         if not found and (term := self.vocabulary.figure(text)) is not None:
             found.append((text, term))
+        if not found and self.catalogue is not None and (name := self.catalogue.resolve(text)):
+            found.append((text, next(t for t in self.vocabulary.figures if t.name == name)))
         if any(not term.generic for _, term in found):
             # "申请了多少" split off a label by its own "、" names no figure of its own
             found = [(mention, term) for mention, term in found if not term.generic]

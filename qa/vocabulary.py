@@ -113,8 +113,8 @@ class Vocabulary:
         wins (see _shadowed); a generic term gives way to any specific one; a sub-row named inside its
         group's wording ("因为不掌握而无法提供的") is the sub-row: a matched term that merely contains
         another matched term's cells gives way. Then the term accounting for most characters wins."""
-        if _ASKS_DURATION.search(text):
-            return None  # every figure counts items or money; how long something took is in the prose
+        if self.asks_duration(text):
+            return None
         found = [(term, position, term.spans(text)) for position, term in enumerate(self.figures + self.variants)]
         found = [item for item in found if item[2]]
         if any(not term.generic for term, _, _ in found):
@@ -130,6 +130,11 @@ class Vocabulary:
         cells = {id(term): {(c.table, c.row) for c in term.cells} for term, _, _ in kept}
         specific = [item for item in kept if not any(cells[id(other)] < cells[id(item[0])] for other, _, _ in kept)]
         return max(specific, key=lambda item: (_score(item[0], item[2], text), -item[1]))[0]
+
+    @staticmethod
+    def asks_duration(text: str) -> bool:
+        """Every figure counts items or money; how long something took is in the prose."""
+        return bool(_ASKS_DURATION.search(text))
 
     def column(self, text: str, table: str) -> ColumnTerm | None:
         for term in self.columns:

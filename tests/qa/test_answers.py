@@ -7,6 +7,7 @@ import json
 
 from nianbao.cli import main
 from qa.answerer import Turn
+from qa.composer import failed_checks
 from qa.tools import FigureValue
 from vectorstore.figure_store import StoredFigure
 
@@ -57,7 +58,7 @@ def test_a_blank_cell_is_not_reported_as_zero(answering):
 def test_figures_of_a_report_that_fails_its_checks_carry_a_warning(answering):
     answer = ask(answering, "河北省科学技术厅2022年收到多少申请？")
     assert "11" in answer.answer
-    assert "勾稽检查" in answer.answer and "t3." in answer.answer
+    assert "勾稽检查" in answer.answer and "表三" in answer.answer
 
 
 def test_relative_years_count_from_the_newest_report_of_the_agency(answering):
@@ -154,3 +155,14 @@ def test_a_column_only_the_other_format_prints_is_said_to_be_missing_from_a_prin
     answer = ask(answering, "淮安市人民政府2024年规章新公开了多少件？")
     assert "表二没有“规章本年新公开”这一栏" in answer.answer and "没有刊载表二" not in answer.answer
     assert not answer.figures
+
+
+def test_a_failing_check_is_named_in_words_without_numbers_the_answer_does_not_cite():
+    rules = ["t3.results_sum[natural_person]: 6 + 6 + 4 + 3 + 3 + 4 = 26 ≠ 总计 20",
+             "t3.results_sum[total]: 7 + 6 + 4 + 3 + 3 + 4 = 27 ≠ 总计 21",
+             "t4.row_sum[suit_after_review]: 5 + 0 + 0 + 0 = 5 ≠ 总计 0"]
+    words = failed_checks(rules)
+    assert words == ("表三各项办理结果之和与“办理结果总计”不符（自然人、总计）；"
+                     "表四有的行各项之和与该行“总计”不符（复议后起诉）")
+    assert not any(character.isdigit() for character in words)
+

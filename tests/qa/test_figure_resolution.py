@@ -186,3 +186,19 @@ def test_a_question_asking_how_long_names_no_figure():
 ])
 def test_every_column_of_table_two_is_a_figure_of_its_own(text, figure):
     assert load_vocabulary().figure(text).name == figure
+
+
+@pytest.mark.parametrize("text, figure", [
+    ("平潭2023年结转到下年度继续办的有多少", "carried_forward"),
+    ("平潭2023年补正以后申请内容还是不清楚的有几件", "unable_unclear"),
+])
+def test_a_mention_no_vocabulary_phrase_names_resolves_to_the_label_it_nearly_spells(planner, directory, text,
+                                                                                      figure):
+    assert load_vocabulary().figure(text) is None or load_vocabulary().figure(text).name != figure
+    assert planned(planner, directory, text) == [figure]
+
+
+def test_a_label_several_figures_share_or_a_duration_resolves_to_no_figure_by_spelling():
+    catalogue = FigureCatalogue(load_vocabulary(), load_synonyms())
+    assert catalogue.resolve("规章") is None
+    assert catalogue.resolve("结转下年度继续办理要几天") is None
