@@ -239,7 +239,8 @@ def best_sentences(hits: list[Hit], question_tokens: set[str], tokenize, limit: 
         # A table rendered as text ("某机关2022年表三 …") counts everything; it is not a sentence that counts.
         counts = wants_number and shared >= 2 and bool(_COUNTED.search(sentence)) \
             and not sentence.startswith(hit.chunk.agency)
-        states = yes_no and shared >= 1 and bool(_POLARITY.search(sentence) or _COUNTED.search(sentence))
+        states = yes_no and shared >= 1 and bool(_POLARITY.search(sentence) or _COUNTED.search(sentence)) \
+            and not sentence.startswith(hit.chunk.agency)
         return labelled, states, counts, shared, -abs(len(sentence) - 60)
 
     def sentences_of(hit: Hit) -> list[str]:
@@ -266,6 +267,9 @@ def best_sentences(hits: list[Hit], question_tokens: set[str], tokenize, limit: 
         seen_reports[hit.chunk.report_id] = seen_reports.get(hit.chunk.report_id, 0) + 1
         if len(chosen) == limit:
             break
+    if yes_no and any(rank(hit, sentence)[1] for hit, sentence in chosen):
+        # Once a sentence says yes or no, others that only mention the topic are noise.
+        chosen = [(hit, sentence) for hit, sentence in chosen if rank(hit, sentence)[1]]
     return chosen
 
 

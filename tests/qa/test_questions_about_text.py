@@ -74,3 +74,8 @@ def test_a_sentence_cut_short_by_the_end_of_an_overlapping_chunk_is_not_quoted_a
     chosen = best_sentences([Hit(first, 1.0), Hit(second, 0.9)], tokens, lambda text: [t for t in tokens if t in text],
                             wants_number=True)
     assert [sentence for _, sentence in chosen] == [whole]
+
+
+def test_once_a_sentence_says_yes_or_no_a_table_rendering_that_only_mentions_the_topic_is_not_quoted(answering):
+    answer = answering.answerer.ask("桃江县财政局2025年有没有收信息处理费？", None, [])
+    assert [c.quote for c in answer.citations] == ["2025年未收取信息处理费"]
