@@ -111,8 +111,9 @@ class Answerer:
                 _OWN_CASE.search(text) and _CASE_STATUS.search(text)):
             return Answer("这个问题无法从年度报告中回答：年度报告只公布汇总数字和工作情况，不包含个人信息或"
                           "某一件申请的办理进度。查询个人申请的进度，请直接联系受理申请的机关。", "none")
-        if not frame.in_scope and not (frame.ambiguous and self._only_report_stating(frame, directory)):
-            return Answer(composer.out_of_scope(), "none")
+        if not frame.in_scope:
+            return (frame.ambiguous and self._from_the_only_report(frame, directory)) or \
+                Answer(composer.out_of_scope(), "none")
         if frame.unknown_place and not frame.agencies and not frame.ambiguous:
             return Answer(composer.out_of_scope(f"抱歉，目前没有收录{frame.unknown_place}的政府信息公开工作年度报告。"),
                           "none")
@@ -132,14 +133,8 @@ class Answerer:
             # Text, or a number only one department's report states, is found by its topic; a place
             # name fitting two governments asks for a number each of them states (主动公开…条).
             return self._documents(frame, directory, agencies=frame.ambiguous)
-        if frame.ambiguous and frame.figure is None:
-            only = self._only_report_stating(frame, directory)
-            if only is not None:  # the other candidates' reports never mention what is asked
-                answer = self._documents(replace(frame, agencies=[only], ambiguous=[]), directory)
-                if answer.route != "none":
-                    answer.answer = f"（“{'、'.join(frame.ambiguous)}”中只有{only}的报告提到这一内容，按它回答。）\n" \
-                        + answer.answer
-                    return answer
+        if frame.ambiguous and frame.figure is None and (answer := self._from_the_only_report(frame, directory)):
+            return answer
         if frame.ambiguous and frame.intent not in ("rank", "sum"):
             names = "、".join(frame.ambiguous)
             route: Route = "figures" if frame.figure or _QUANTITY.search(text) else "documents"
@@ -487,6 +482,19 @@ class Answerer:
             return Answer(composer.out_of_scope("抱歉，已收录的报告中没有找到与这个问题相关的内容。"), "none")
         text = "根据已收录报告的原文：\n" + composer.passages(relevant, own_citations)
         return Answer(text, "documents", own_citations.figures, own_citations.items)
+
+    def _from_the_only_report(self, frame: Frame, directory: AgencyDirectory) -> Answer | None:
+        """The answer from the one candidate whose reports mention what is asked (the others' never
+        do), saying so; None when no single one does or its text has no relevant passage."""
+        only = self._only_report_stating(frame, directory)
+        if only is None:
+            return None
+        answer = self._documents(replace(frame, agencies=[only], ambiguous=[]), directory)
+        if answer.route == "none":
+            return None
+        candidates = "、".join(frame.ambiguous)
+        answer.answer = f"（“{candidates}”中只有{only}的报告提到这一内容，按它回答。）\n" + answer.answer
+        return answer
 
     def _only_report_stating(self, frame: Frame, directory: AgencyDirectory) -> str | None:
         """Of the agencies a short name fits equally, the only one whose reports (of the years asked)

@@ -243,33 +243,38 @@ def best_sentences(hits: list[Hit], question_tokens: set[str], tokenize, limit: 
             and not sentence.startswith(hit.chunk.agency)
         return labelled, states, counts, shared, -abs(len(sentence) - 60)
 
-    def sentences_of(hit: Hit) -> list[str]:
-        return [s.strip() for s in SENTENCE.findall(hit.chunk.text) if len(s.strip()) >= 8]
+    def best_of(hit: Hit) -> tuple[tuple, str] | None:
+        """The hit's best sentence and its rank, each sentence ranked once."""
+        sentences = [s.strip() for s in SENTENCE.findall(hit.chunk.text) if len(s.strip()) >= 8]
+        return max(((rank(hit, s), s) for s in sentences), key=lambda ranked: ranked[0], default=None)
 
+    best: dict[int, tuple[tuple, str] | None] = {}  # by id(hit), filled as hits are looked at
     if wants_number or yes_no:  # chunks whose best sentence answers come first, else retrieval order
-        best_rank = {id(hit): max((rank(hit, s) for s in sentences_of(hit)), default=(0, False, False))
-                     for hit in hits}
-        hits = sorted(hits, key=lambda hit: tuple(-int(x) for x in best_rank[id(hit)][:3]))
+        best = {id(hit): best_of(hit) for hit in hits}
+        hits = sorted(hits, key=lambda hit: tuple(-int(x) for x in (best[id(hit)] or ((0, False, False),))[0][:3]))
     chosen: list[tuple[Hit, str]] = []
+    states: list[bool] = []
     seen_reports: dict[str, int] = {}
     for hit in hits:
         if seen_reports.get(hit.chunk.report_id, 0) >= 2:
             continue
-        sentences = sentences_of(hit)
-        if not sentences:
+        if id(hit) not in best:
+            best[id(hit)] = best_of(hit)
+        if best[id(hit)] is None:
             continue
-        best = max(sentences, key=lambda sentence: rank(hit, sentence))
-        if len(best) > 160:
-            best = _window(best, question_tokens, tokenize, wants_number)
-        if any(best.strip("…") in earlier or earlier.strip("…") in best for _, earlier in chosen):
+        ranked, sentence = best[id(hit)]
+        if len(sentence) > 160:
+            sentence = _window(sentence, question_tokens, tokenize, wants_number)
+        if any(sentence.strip("…") in earlier or earlier.strip("…") in sentence for _, earlier in chosen):
             continue  # overlapping chunks hold the same sentence, or one of them its start
-        chosen.append((hit, best))
+        chosen.append((hit, sentence))
+        states.append(ranked[1])
         seen_reports[hit.chunk.report_id] = seen_reports.get(hit.chunk.report_id, 0) + 1
         if len(chosen) == limit:
             break
-    if yes_no and any(rank(hit, sentence)[1] for hit, sentence in chosen):
+    if yes_no and any(states):
         # Once a sentence says yes or no, others that only mention the topic are noise.
-        chosen = [(hit, sentence) for hit, sentence in chosen if rank(hit, sentence)[1]]
+        chosen = [pair for pair, said in zip(chosen, states, strict=True) if said]
     return chosen
 
 
